@@ -1,0 +1,141 @@
+/* activation.c - find the control connection: systemd, inetd or a pipe. */
+#include "activation.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <systemd/sd-daemon.h>
+
+#include "sdlib.h"
+
+const char *activation_mode_name(enum activation_mode m)
+{
+	switch (m) {
+	case ACTIVATION_SYSTEMD: return "systemd";
+	case ACTIVATION_INETD: return "inetd";
+	case ACTIVATION_PIPE: return "pipe";
+	}
+	return "?";
+}
+
+static void endpoints(struct activation *a, int fd)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	int on = 1;
+
+	memset(&ss, 0, sizeof(ss));
+	if (getpeername(fd, (struct sockaddr *)&ss, &len) == 0)
+		endpoint_from_sockaddr(&a->peer, (struct sockaddr *)&ss, len);
+	else
+		snprintf(a->peer.addr, sizeof(a->peer.addr), "unknown");
+	len = sizeof(ss);
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) == 0)
+		endpoint_from_sockaddr(&a->local, (struct sockaddr *)&ss, len);
+	else
+		snprintf(a->local.addr, sizeof(a->local.addr), "unknown");
+	/* The Telnet "synch" before ABOR sends DM as urgent data: keep it in
+	 * the stream, where the line reader recognises it. */
+	if (a->peer.family == AF_INET || a->peer.family == AF_INET6)
+		setsockopt(fd, SOL_SOCKET, SO_OOBINLINE, &on, sizeof(on));
+}
+
+/* Returns 1 when systemd passed the connection, 0 when it passed nothing,
+ * -1 on a refusal. */
+static int from_systemd(struct activation *a, char *err, size_t errcap)
+{
+	const struct sdlib *sd;
+	int n;
+
+	if (!getenv("LISTEN_FDS"))
+		return 0;
+	sd = sdlib_get();
+	if (!sd) {
+		snprintf(err, errcap, "LISTEN_FDS is set but libsystemd cannot be loaded: %s",
+			 sdlib_error());
+		return -1;
+	}
+	n = sd->listen_fds(1);
+	if (n < 0) {
+		snprintf(err, errcap, "sd_listen_fds: %s", strerror(-n));
+		return -1;
+	}
+	if (n == 0)
+		return 0;
+	if (n > 1) {
+		snprintf(err, errcap,
+			 "systemd passed %d file descriptors; sockftpd serves one connection: "
+			 "use a socket unit with Accept=yes", n);
+		return -1;
+	}
+	if (sd->is_socket(SD_LISTEN_FDS_START, AF_UNSPEC, SOCK_STREAM, 1) > 0) {
+		snprintf(err, errcap,
+			 "systemd passed a listening socket (fd %d); sockftpd serves one "
+			 "connection: set Accept=yes in the socket unit", SD_LISTEN_FDS_START);
+		return -1;
+	}
+	if (sd->is_socket(SD_LISTEN_FDS_START, AF_UNSPEC, SOCK_STREAM, 0) <= 0) {
+		snprintf(err, errcap,
+			 "systemd passed fd %d, which is not a connected stream socket",
+			 SD_LISTEN_FDS_START);
+		return -1;
+	}
+	a->mode = ACTIVATION_SYSTEMD;
+	a->in_fd = a->out_fd = SD_LISTEN_FDS_START;
+	endpoints(a, SD_LISTEN_FDS_START);
+	return 1;
+}
+
+static int from_stdio(struct activation *a, char *err, size_t errcap)
+{
+	struct stat st;
+	int v = 0;
+	socklen_t len = sizeof(v);
+
+	if (fstat(0, &st) < 0) {
+		snprintf(err, errcap, "standard input is not open: %s", strerror(errno));
+		return -1;
+	}
+	if (fcntl(1, F_GETFL) < 0) {
+		snprintf(err, errcap, "standard output is not open");
+		return -1;
+	}
+	a->in_fd = 0;
+	a->out_fd = 1;
+	if (!S_ISSOCK(st.st_mode)) {
+		a->mode = ACTIVATION_PIPE;
+		snprintf(a->peer.addr, sizeof(a->peer.addr), "stdin");
+		snprintf(a->local.addr, sizeof(a->local.addr), "stdout");
+		return 0;
+	}
+	if (getsockopt(0, SOL_SOCKET, SO_ACCEPTCONN, &v, &len) == 0 && v) {
+		snprintf(err, errcap,
+			 "standard input is a listening socket; sockftpd serves one "
+			 "connection: use wait=no (inetd) or Accept=yes (systemd)");
+		return -1;
+	}
+	len = sizeof(v);
+	if (getsockopt(0, SOL_SOCKET, SO_TYPE, &v, &len) == 0 && v != SOCK_STREAM) {
+		snprintf(err, errcap, "standard input is not a stream socket");
+		return -1;
+	}
+	a->mode = ACTIVATION_INETD;
+	endpoints(a, 0);
+	return 0;
+}
+
+int activation_detect(struct activation *a, char *err, size_t errcap)
+{
+	int r;
+
+	memset(a, 0, sizeof(*a));
+	r = from_systemd(a, err, errcap);
+	if (r != 0)
+		return r < 0 ? -1 : 0;
+	return from_stdio(a, err, errcap);
+}

@@ -1,0 +1,29 @@
+/* activation.h - where the control connection comes from. */
+#ifndef SOCKFTPD_ACTIVATION_H
+#define SOCKFTPD_ACTIVATION_H
+
+#include <stddef.h>
+
+#include "address.h"
+
+enum activation_mode {
+	ACTIVATION_SYSTEMD, /* the one connected socket sd_listen_fds() reports */
+	ACTIVATION_INETD,   /* a connected socket on standard input and output */
+	ACTIVATION_PIPE,    /* standard input is a pipe, file or terminal */
+};
+
+struct activation {
+	enum activation_mode mode;
+	int in_fd, out_fd;
+	struct endpoint peer;   /* the client */
+	struct endpoint local;  /* this end of the control connection */
+};
+
+/* Decide, in this order: a systemd-passed socket, a socket on fd 0, a pipe
+ * on fd 0.  Returns 0, or -1 with a one-line reason in err (the caller exits
+ * with status 2: several sockets, a listening socket, closed descriptors). */
+int activation_detect(struct activation *a, char *err, size_t errcap);
+
+const char *activation_mode_name(enum activation_mode m);
+
+#endif

@@ -1,0 +1,96 @@
+/* ctrl.c - the control channel. */
+#include "ctrl.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "reply.h"
+
+void ctrl_init(struct ctrl *c, int in_fd, int out_fd)
+{
+	c->in_fd = in_fd;
+	c->out_fd = out_fd;
+	c->rpos = c->rlen = 0;
+	line_reader_init(&c->lr);
+}
+
+int ctrl_send(struct ctrl *c, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	while (len > 0) {
+		ssize_t n = write(c->out_fd, p, len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+enum ctrl_status ctrl_next(struct ctrl *c)
+{
+	for (;;) {
+		enum line_event ev;
+		size_t used;
+
+		if (c->rpos == c->rlen) {
+			ssize_t n = read(c->in_fd, c->rbuf, sizeof(c->rbuf));
+
+			if (n < 0) {
+				if (errno == EINTR)
+					continue;
+				return errno == ECONNRESET ? CTRL_EOF : CTRL_ERROR;
+			}
+			if (n == 0)
+				return CTRL_EOF;
+			c->rpos = 0;
+			c->rlen = (size_t)n;
+		}
+		used = line_reader_feed(&c->lr, c->rbuf + c->rpos, c->rlen - c->rpos, &ev);
+		c->rpos += used;
+		if (c->lr.out_len) {
+			/* Telnet refusals (DONT/WONT): bounded by the reader. */
+			int r = ctrl_send(c, c->lr.out, c->lr.out_len);
+
+			c->lr.out_len = 0;
+			if (r < 0)
+				return CTRL_ERROR;
+		}
+		if (ev == LINE_READY)
+			return CTRL_LINE;
+		if (ev == LINE_TOO_LONG)
+			return CTRL_TOO_LONG;
+	}
+}
+
+int ctrl_reply(struct ctrl *c, int code, const char *text)
+{
+	char buf[REPLY_MAX];
+
+	return ctrl_send(c, buf, reply_format(buf, sizeof(buf), code, text));
+}
+
+int ctrl_replyf(struct ctrl *c, int code, const char *fmt, ...)
+{
+	char text[REPLY_MAX - 8];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	return ctrl_reply(c, code, text);
+}
+
+int ctrl_reply_lines(struct ctrl *c, int code, const char *const *lines, size_t n)
+{
+	char buf[REPLY_MAX];
+
+	return ctrl_send(c, buf, reply_format_lines(buf, sizeof(buf), code, lines, n));
+}

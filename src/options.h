@@ -1,0 +1,36 @@
+/* options.h - the command line: one table of options, parsed into a config
+ * (pure: messages are returned, not printed). */
+#ifndef SOCKFTPD_OPTIONS_H
+#define SOCKFTPD_OPTIONS_H
+
+#include <stddef.h>
+
+enum log_target {
+	LOG_TARGET_AUTO,    /* journal under systemd, stderr otherwise */
+	LOG_TARGET_JOURNAL,
+	LOG_TARGET_SYSLOG,
+	LOG_TARGET_STDERR,
+};
+
+struct config {
+	enum log_target log_target;
+};
+
+enum options_result {
+	OPTIONS_RUN,      /* serve a session with the config */
+	OPTIONS_HELP,     /* print options_usage() on stdout, exit 0 */
+	OPTIONS_VERSION,  /* print the version on stdout, exit 0 */
+	OPTIONS_ERROR,    /* print the message on stderr, exit 2 */
+};
+
+void config_defaults(struct config *cfg);
+
+/* Parse argv (argv[0] is skipped).  On OPTIONS_ERROR a one-line message is
+ * left in err. */
+enum options_result options_parse(struct config *cfg, int argc,
+				  char *const argv[], char *err, size_t errcap);
+
+/* The --help text, built from the option table. */
+size_t options_usage(char *buf, size_t cap);
+
+#endif

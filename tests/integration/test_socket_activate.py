@@ -1,0 +1,75 @@
+"""Socket activation: systemd-socket-activate -a hands each connection to a
+new sockftpd as the fd sd_listen_fds() reports, as a socket unit with
+Accept=yes does."""
+import os
+import socket
+import sys
+import threading
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import (SEED_EXPECT, check_seed_log, free_port, main,  # noqa: E402
+                     seed_session, socket_activate)
+
+
+class SocketActivation(unittest.TestCase):
+    def run_seed(self, family, host, extra=()):
+        port = free_port(family, host)
+        name = "[%s]:%d" % (host, port) if family == socket.AF_INET6 else "%s:%d" % (host, port)
+        srv = socket_activate([name], extra=extra)
+        try:
+            got, cport = seed_session(host, port, family)
+            self.assertEqual(got, SEED_EXPECT)
+            who = "[%s]:%d" % (host, cport) if family == socket.AF_INET6 else "%s:%d" % (host, cport)
+            srv.log.wait_for(lambda l: "%s disconnected" % who in l)
+            check_seed_log(self, srv.log.text(), who)
+            return srv.log.text()
+        finally:
+            srv.stop()
+
+    def test_ipv4(self):
+        log = self.run_seed(socket.AF_INET, "127.0.0.1")
+        self.assertIn("via systemd", log)
+
+    def test_exit_status_zero_after_quit(self):
+        port = free_port()
+        srv = socket_activate(["127.0.0.1:%d" % port])
+        try:
+            got, _ = seed_session("127.0.0.1", port, socket.AF_INET)
+            self.assertEqual(got, SEED_EXPECT)
+            srv.log.wait_for(lambda l: "died with code" in l)
+            self.assertIn("died with code 0", srv.log.text())
+        finally:
+            srv.stop()
+
+    def test_ipv6(self):
+        log = self.run_seed(socket.AF_INET6, "::1")
+        self.assertIn("via systemd", log)
+
+    def test_both_families_on_one_activator_and_concurrent_sessions(self):
+        p4 = free_port(socket.AF_INET, "127.0.0.1")
+        p6 = free_port(socket.AF_INET6, "::1")
+        srv = socket_activate(["127.0.0.1:%d" % p4, "[::1]:%d" % p6])
+        errors = []
+
+        def one(fam, host, port):
+            try:
+                got, _ = seed_session(host, port, fam)
+                if got != SEED_EXPECT:
+                    errors.append(got)
+            except Exception as e:  # collected and reported below
+                errors.append(e)
+        try:
+            threads = [threading.Thread(target=one, args=a) for a in
+                       [(socket.AF_INET, "127.0.0.1", p4), (socket.AF_INET6, "::1", p6)] * 8]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join(60)
+            self.assertEqual(errors, [])
+        finally:
+            srv.stop()
+
+
+if __name__ == "__main__":
+    main()
