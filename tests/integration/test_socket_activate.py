@@ -31,6 +31,21 @@ class SocketActivation(unittest.TestCase):
         log = self.run_seed(socket.AF_INET, "127.0.0.1")
         self.assertIn("via systemd", log)
 
+    def test_ipv4_mapped_client_is_logged_as_ipv4(self):
+        # an IPv6 socket accepting IPv4 (what ListenStream=21 with
+        # BindIPv6Only=both does), kept on loopback
+        port = free_port()
+        srv = socket_activate(["[::ffff:127.0.0.1]:%d" % port])
+        try:
+            got, cport = seed_session("127.0.0.1", port, socket.AF_INET)
+            self.assertEqual(got, SEED_EXPECT)
+            who = "127.0.0.1:%d" % cport
+            srv.log.wait_for(lambda l: "%s disconnected" % who in l)
+            check_seed_log(self, srv.log.text(), who)
+            self.assertNotIn("ffff", srv.log.text().split("Execing", 1)[1])
+        finally:
+            srv.stop()
+
     def test_exit_status_zero_after_quit(self):
         port = free_port()
         srv = socket_activate(["127.0.0.1:%d" % port])
