@@ -2,6 +2,7 @@
 #ifndef SOCKFTPD_CTRL_H
 #define SOCKFTPD_CTRL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "line.h"
@@ -9,6 +10,7 @@
 struct ctrl {
 	int in_fd, out_fd;
 	size_t rpos, rlen;
+	bool held;      /* the current line is to be returned again */
 	unsigned char rbuf[4096];
 	struct line_reader lr;
 };
@@ -18,12 +20,24 @@ enum ctrl_status {
 	CTRL_TOO_LONG,  /* a line passed LINE_MAX_BYTES; its rest will be skipped */
 	CTRL_EOF,       /* the peer closed the connection or input ended */
 	CTRL_ERROR,     /* a read or write failed (errno says why) */
+	CTRL_TIMEOUT,   /* nothing arrived in time */
+	CTRL_NONE,      /* (ctrl_poll_line) no complete line yet */
 };
 
 void ctrl_init(struct ctrl *c, int in_fd, int out_fd);
 
-/* Wait for the next line. */
-enum ctrl_status ctrl_next(struct ctrl *c);
+/* Wait for the next line, at most timeout_ms (-1: for ever). */
+enum ctrl_status ctrl_next(struct ctrl *c, int timeout_ms);
+
+/* While a transfer runs: process what is buffered, reading at most once
+ * (call it when the input is readable or ctrl_buffered() says so). */
+enum ctrl_status ctrl_poll_line(struct ctrl *c);
+
+/* Bytes already read but not yet framed into lines. */
+static inline bool ctrl_buffered(const struct ctrl *c) { return c->rpos < c->rlen; }
+
+/* Keep the current line: the next ctrl_next() returns it again. */
+static inline void ctrl_hold(struct ctrl *c) { c->held = true; }
 
 static inline const char *ctrl_line(const struct ctrl *c) { return (const char *)c->lr.buf; }
 static inline size_t ctrl_line_len(const struct ctrl *c) { return c->lr.len; }

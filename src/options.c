@@ -1,10 +1,16 @@
 /* options.c - the command line table and its parser (pure). */
 #include "options.h"
 
+#include "hostport.h"
+
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
 
-enum option_id { OPT_HELP, OPT_VERSION, OPT_LOG };
+enum option_id {
+	OPT_HELP, OPT_VERSION, OPT_LOG, OPT_ANONYMOUS, OPT_USERS, OPT_PASV_ADDRESS,
+	OPT_PASV_PORTS, OPT_IDLE_TIMEOUT, OPT_DATA_TIMEOUT, OPT_LOGIN_DELAY,
+};
 
 struct option_def {
 	enum option_id id;
@@ -19,6 +25,20 @@ static const struct option_def option_table[] = {
 	{OPT_VERSION, 'V', "version", NULL, "show the version and exit"},
 	{OPT_LOG, 0, "log", "journal|syslog|stderr",
 	 "where log lines go (default: the journal under systemd, else stderr)"},
+	{OPT_ANONYMOUS, 0, "anonymous", "DIR",
+	 "allow anonymous read-only logins (USER anonymous or ftp), rooted at DIR"},
+	{OPT_USERS, 0, "users", "FILE",
+	 "virtual users, one per line: name:crypt-hash:home[:rw|ro]"},
+	{OPT_PASV_ADDRESS, 0, "pasv-address", "IPV4",
+	 "address PASV replies announce (behind NAT; default: the control connection's)"},
+	{OPT_PASV_PORTS, 0, "pasv-ports", "LO-HI",
+	 "ports for passive data connections (default: any the kernel picks)"},
+	{OPT_IDLE_TIMEOUT, 0, "idle-timeout", "SECONDS",
+	 "close a control connection idle this long, with 421 (default 300)"},
+	{OPT_DATA_TIMEOUT, 0, "data-timeout", "SECONDS",
+	 "give up on a data connection that stalls this long (default 120)"},
+	{OPT_LOGIN_DELAY, 0, "login-delay", "MS",
+	 "wait this long before answering a failed login (default 1000)"},
 };
 
 #define N_OPTIONS (sizeof(option_table) / sizeof(option_table[0]))
@@ -27,6 +47,29 @@ void config_defaults(struct config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->log_target = LOG_TARGET_AUTO;
+	cfg->idle_timeout = 300;
+	cfg->data_timeout = 120;
+	cfg->login_delay_ms = 1000;
+}
+
+/* A whole decimal number in [min, max]. */
+static int set_uint(unsigned *out, const char *v, unsigned long min, unsigned long max)
+{
+	unsigned long n = 0;
+
+	if (!*v)
+		return -1;
+	for (; *v; v++) {
+		if (*v < '0' || *v > '9')
+			return -1;
+		n = n * 10 + (unsigned long)(*v - '0');
+		if (n > max)
+			return -1;
+	}
+	if (n < min)
+		return -1;
+	*out = (unsigned)n;
+	return 0;
 }
 
 static const struct option_def *find_long(const char *name, size_t len)
@@ -119,6 +162,52 @@ enum options_result options_parse(struct config *cfg, int argc,
 				return OPTIONS_ERROR;
 			}
 			break;
+		case OPT_ANONYMOUS:
+		case OPT_USERS:
+			if (value[0] != '/') {
+				snprintf(err, errcap, "--%s: '%.200s' is not an absolute path",
+					 o->name, value);
+				return OPTIONS_ERROR;
+			}
+			if (o->id == OPT_ANONYMOUS)
+				cfg->anonymous_root = value;
+			else
+				cfg->users_file = value;
+			break;
+		case OPT_PASV_ADDRESS: {
+			struct in_addr addr;
+
+			if (inet_pton(AF_INET, value, &addr) != 1) {
+				snprintf(err, errcap, "--pasv-address: '%.100s' is not an IPv4 address",
+					 value);
+				return OPTIONS_ERROR;
+			}
+			cfg->pasv_address = value;
+			break;
+		}
+		case OPT_PASV_PORTS:
+			if (hostport_parse_range(value, &cfg->pasv_lo, &cfg->pasv_hi) < 0) {
+				snprintf(err, errcap, "--pasv-ports: '%.100s' is not LO-HI with "
+					 "1024 <= LO <= HI <= 65535", value);
+				return OPTIONS_ERROR;
+			}
+			break;
+		case OPT_IDLE_TIMEOUT:
+		case OPT_DATA_TIMEOUT:
+			if (set_uint(o->id == OPT_IDLE_TIMEOUT ? &cfg->idle_timeout
+				     : &cfg->data_timeout, value, 1, 86400) < 0) {
+				snprintf(err, errcap, "--%s: '%.100s' is not a number of seconds "
+					 "from 1 to 86400", o->name, value);
+				return OPTIONS_ERROR;
+			}
+			break;
+		case OPT_LOGIN_DELAY:
+			if (set_uint(&cfg->login_delay_ms, value, 0, 60000) < 0) {
+				snprintf(err, errcap, "--login-delay: '%.100s' is not a number of "
+					 "milliseconds from 0 to 60000", value);
+				return OPTIONS_ERROR;
+			}
+			break;
 		}
 	}
 	return OPTIONS_RUN;
@@ -139,14 +228,14 @@ size_t options_usage(char *buf, size_t cap)
 	len = (size_t)n;
 	for (i = 0; i < N_OPTIONS && len < cap; i++) {
 		const struct option_def *o = &option_table[i];
-		char left[64];
+		char left[80];
 
 		if (o->short_name)
 			snprintf(left, sizeof(left), "-%c, --%s", o->short_name, o->name);
 		else
 			snprintf(left, sizeof(left), "    --%s%s%s", o->name,
 				 o->arg ? "=" : "", o->arg ? o->arg : "");
-		n = snprintf(buf + len, cap - len, "  %-30s %s\n", left, o->help);
+		n = snprintf(buf + len, cap - len, "  %-36s %s\n", left, o->help);
 		if (n < 0 || (size_t)n >= cap - len)
 			return strlen(buf);
 		len += (size_t)n;

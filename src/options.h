@@ -14,6 +14,13 @@ enum log_target {
 
 struct config {
 	enum log_target log_target;
+	const char *anonymous_root;   /* --anonymous DIR: read-only anonymous logins */
+	const char *users_file;       /* --users FILE: virtual users */
+	const char *pasv_address;     /* --pasv-address: IPv4 announced by PASV */
+	unsigned pasv_lo, pasv_hi;    /* --pasv-ports LO-HI; 0-0 is any port */
+	unsigned idle_timeout;        /* --idle-timeout seconds (default 300) */
+	unsigned data_timeout;        /* --data-timeout seconds (default 120) */
+	unsigned login_delay_ms;      /* --login-delay ms before a failed login's 530 */
 };
 
 enum options_result {

@@ -1,22 +1,83 @@
-/* session.c - per-connection state and the dispatch table. */
+/* session.c - per-connection state, the dispatch table, and the helpers the
+ * handlers share. */
 #include "session.h"
 
 #include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "line.h"
+#include "listing.h"
 #include "log.h"
+#include "transfer.h"
+
+enum {
+	NEED_LOGIN = 1 << 0,  /* 530 before login */
+	NEED_ARG = 1 << 1,    /* 501 without an argument */
+	KEEP_RNFR = 1 << 2,   /* does not cancel a pending RNFR */
+};
 
 struct handler {
 	command_fn run;   /* NULL: known verb, not implemented (502) */
+	unsigned flags;
 };
+
+#define L NEED_LOGIN
+#define A NEED_ARG
 
 /* Indexed by verb.  Verbs without a handler answer 502. */
 static const struct handler handlers[VERB_COUNT] = {
-	[VERB_NOOP] = {cmd_noop},
-	[VERB_QUIT] = {cmd_quit},
+	[VERB_ABOR] = {cmd_abor, L},
+	[VERB_ACCT] = {cmd_acct, 0},
+	[VERB_ALLO] = {cmd_allo, L},
+	[VERB_APPE] = {cmd_appe, L | A},
+	[VERB_CDUP] = {cmd_cdup, L},
+	[VERB_CWD] = {cmd_cwd, L | A},
+	[VERB_DELE] = {cmd_dele, L | A},
+	[VERB_EPRT] = {cmd_eprt, L | A},
+	[VERB_EPSV] = {cmd_epsv, L},
+	[VERB_FEAT] = {cmd_feat, 0},
+	[VERB_HELP] = {cmd_help, 0},
+	[VERB_HOST] = {cmd_host, A},
+	[VERB_LIST] = {cmd_list, L},
+	[VERB_MDTM] = {cmd_mdtm, L | A},
+	[VERB_MKD] = {cmd_mkd, L | A},
+	[VERB_MLSD] = {cmd_mlsd, L},
+	[VERB_MLST] = {cmd_mlst, L},
+	[VERB_MODE] = {cmd_mode, A},
+	[VERB_NLST] = {cmd_nlst, L},
+	[VERB_NOOP] = {cmd_noop, KEEP_RNFR},
+	[VERB_OPTS] = {cmd_opts, A},
+	[VERB_PASS] = {cmd_pass, 0},
+	[VERB_PASV] = {cmd_pasv, L},
+	[VERB_PORT] = {cmd_port, L | A},
+	[VERB_PWD] = {cmd_pwd, L},
+	[VERB_QUIT] = {cmd_quit, 0},
+	[VERB_REIN] = {cmd_rein, 0},
+	[VERB_REST] = {cmd_rest, L | A},
+	[VERB_RETR] = {cmd_retr, L | A},
+	[VERB_RMD] = {cmd_rmd, L | A},
+	[VERB_RNFR] = {cmd_rnfr, L | A},
+	[VERB_RNTO] = {cmd_rnto, L | A},
+	[VERB_SITE] = {cmd_site, L | A},
+	[VERB_SIZE] = {cmd_size, L | A},
+	[VERB_STAT] = {cmd_stat, L},
+	[VERB_STOR] = {cmd_stor, L | A},
+	[VERB_STOU] = {cmd_stou, L},
+	[VERB_STRU] = {cmd_stru, A},
+	[VERB_SYST] = {cmd_syst, 0},
+	[VERB_TYPE] = {cmd_type, A},
+	[VERB_USER] = {cmd_user, A},
+	[VERB_XCUP] = {cmd_cdup, L},
+	[VERB_XCWD] = {cmd_cwd, L | A},
+	[VERB_XMKD] = {cmd_mkd, L | A},
+	[VERB_XPWD] = {cmd_pwd, L},
+	[VERB_XRMD] = {cmd_rmd, L | A},
 };
+
+#undef L
+#undef A
 
 void session_init(struct session *s, const struct config *cfg,
 		  const struct activation *a)
@@ -26,6 +87,9 @@ void session_init(struct session *s, const struct config *cfg,
 	s->peer = a->peer;
 	s->local = a->local;
 	s->mode = a->mode;
+	s->mlst_facts = FACT_ALL;
+	vfs_init(&s->vfs);
+	data_init(&s->data);
 	ctrl_init(&s->ctrl, a->in_fd, a->out_fd);
 }
 
@@ -64,9 +128,140 @@ static int dispatch(struct session *s)
 	log_request(verb_name(cmd.verb), cmd.arg, cmd.arg_len, cmd.has_arg,
 		    cmd.verb == VERB_PASS);
 	h = &handlers[cmd.verb];
+	if (!(h->flags & KEEP_RNFR) && cmd.verb != VERB_RNTO)
+		s->rnfr[0] = '\0';
 	if (!h->run)
 		return ctrl_reply(&s->ctrl, 502, NULL);
+	if ((h->flags & NEED_LOGIN) && !s->logged_in)
+		return ctrl_reply(&s->ctrl, 530, "Please login with USER and PASS.");
+	if ((h->flags & NEED_ARG) && cmd.arg_len == 0)
+		return ctrl_reply(&s->ctrl, 501, NULL);
 	return h->run(s, &cmd);
+}
+
+int session_during_transfer(struct session *s)
+{
+	struct command cmd;
+
+	switch (ctrl_poll_line(&s->ctrl)) {
+	case CTRL_NONE:
+		return 0;
+	case CTRL_EOF:
+	case CTRL_ERROR:
+	case CTRL_TIMEOUT:
+		return -1;
+	case CTRL_TOO_LONG:
+		return ctrl_reply(&s->ctrl, 500, "Syntax error, command line too long.") < 0 ? -1 : 0;
+	case CTRL_LINE:
+		break;
+	}
+	if (command_parse(ctrl_line(&s->ctrl), ctrl_line_len(&s->ctrl), &cmd) == PARSE_OK &&
+	    cmd.verb == VERB_ABOR) {
+		log_request("ABOR", cmd.arg, cmd.arg_len, cmd.has_arg, 0);
+		return 1;
+	}
+	/* Anything else waits for the transfer to end. */
+	ctrl_hold(&s->ctrl);
+	return 0;
+}
+
+int session_path(struct session *s, const char *arg, size_t len, char *vpath)
+{
+	if (vfs_path(&s->vfs, arg, len, vpath) == 0)
+		return 0;
+	if (errno == EINVAL)
+		return ctrl_reply(&s->ctrl, 501, "Invalid path.") < 0 ? -2 : -1;
+	return ctrl_reply(&s->ctrl, 553, "Path too long.") < 0 ? -2 : -1;
+}
+
+int session_reply_errno(struct session *s, int err)
+{
+	switch (err) {
+	case ENOENT:
+		return ctrl_reply(&s->ctrl, 550, "No such file or directory.");
+	case EACCES:
+	case EPERM:
+	case EROFS:
+		return ctrl_reply(&s->ctrl, 550, "Permission denied.");
+	case EEXIST:
+		return ctrl_reply(&s->ctrl, 550, "File exists.");
+	case ENOTDIR:
+		return ctrl_reply(&s->ctrl, 550, "Not a directory.");
+	case EISDIR:
+		return ctrl_reply(&s->ctrl, 550, "Is a directory.");
+	case ENOTEMPTY:
+		return ctrl_reply(&s->ctrl, 550, "Directory not empty.");
+	case ELOOP:
+		return ctrl_reply(&s->ctrl, 550, "Too many levels of symbolic links.");
+	case ENAMETOOLONG:
+		return ctrl_reply(&s->ctrl, 553, "File name too long.");
+	case EINVAL:
+		return ctrl_reply(&s->ctrl, 553, "File name not allowed.");
+	case ENOSPC:
+	case EDQUOT:
+		return ctrl_reply(&s->ctrl, 552, "Insufficient storage space.");
+	default:
+		return ctrl_replyf(&s->ctrl, 550, "%s.", strerror(err));
+	}
+}
+
+int session_deny_write(struct session *s)
+{
+	if (s->vfs.writable)
+		return 0;
+	return ctrl_reply(&s->ctrl, 550, "Permission denied.") < 0 ? -1 : 1;
+}
+
+int session_open_data(struct session *s, const char *what)
+{
+	int fd;
+
+	if (s->data.mode == DATA_NONE)
+		return ctrl_reply(&s->ctrl, 425, "Use PORT, PASV, EPRT or EPSV first.") < 0 ? -2 : -1;
+	fd = data_open(s);
+	if (fd < 0)
+		return ctrl_reply(&s->ctrl, 425, NULL) < 0 ? -2 : -1;
+	if (ctrl_replyf(&s->ctrl, 150, "Opening %s mode data connection for %s.",
+			s->ascii ? "ASCII" : "BINARY", what) < 0) {
+		close(fd);
+		return -2;
+	}
+	return fd;
+}
+
+int session_end_transfer(struct session *s, int status, const char *verb,
+			 const char *vpath, long long bytes)
+{
+	static const char *const names[] = {
+		[XFER_DONE] = "complete", [XFER_ABORTED] = "aborted",
+		[XFER_NET_ERROR] = "data connection failed", [XFER_FILE_ERROR] = "file error",
+		[XFER_NO_SPACE] = "no space", [XFER_TIMEOUT] = "data timeout",
+		[XFER_CTRL_GONE] = "control connection closed",
+	};
+	char path[600];
+
+	log_escape(path, sizeof(path), vpath, strlen(vpath));
+	log_msg(status == XFER_DONE ? LOG_INFO : LOG_WARNING, "transfer",
+		"%s: %s %s: %s, %lld bytes", s->who, verb, path, names[status], bytes);
+	switch ((enum xfer_status)status) {
+	case XFER_DONE:
+		return ctrl_reply(&s->ctrl, 226, "Transfer complete.");
+	case XFER_ABORTED:
+		if (ctrl_reply(&s->ctrl, 426, NULL) < 0)
+			return -1;
+		return ctrl_reply(&s->ctrl, 226, "Abort successful.");
+	case XFER_NET_ERROR:
+		return ctrl_reply(&s->ctrl, 426, NULL);
+	case XFER_TIMEOUT:
+		return ctrl_reply(&s->ctrl, 426, "Data connection timed out; transfer aborted.");
+	case XFER_FILE_ERROR:
+		return ctrl_reply(&s->ctrl, 451, NULL);
+	case XFER_NO_SPACE:
+		return ctrl_reply(&s->ctrl, 452, NULL);
+	case XFER_CTRL_GONE:
+		return -1;
+	}
+	return -1;
 }
 
 int session_run(struct session *s)
@@ -81,11 +276,17 @@ int session_run(struct session *s)
 	log_msg(LOG_INFO, "connect", "Accepted new connection (address = %s, via %s)",
 		who, activation_mode_name(s->mode));
 	while (!s->quit) {
-		enum ctrl_status st = ctrl_next(&s->ctrl);
+		enum ctrl_status st = ctrl_next(&s->ctrl, (int)s->cfg->idle_timeout * 1000);
 		int r = 0;
 
 		if (st == CTRL_EOF)
 			break;
+		if (st == CTRL_TIMEOUT) {
+			log_msg(LOG_INFO, "timeout", "%s: idle for %u s, closing", who,
+				s->cfg->idle_timeout);
+			ctrl_reply(&s->ctrl, 421, "Timeout: closing control connection.");
+			break;
+		}
 		if (st == CTRL_ERROR) {
 			log_msg(LOG_ERR, "error", "%s: control connection: %s", who,
 				strerror(errno));
@@ -107,6 +308,8 @@ int session_run(struct session *s)
 			break;
 		}
 	}
+	data_reset(&s->data);
+	vfs_close(&s->vfs);
 	log_msg(LOG_INFO, "disconnect", "%s disconnected", who);
 	return status;
 }

@@ -10,7 +10,9 @@ from harness import (SEED_EXPECT, SEED_SEND, SOCKFTPD, TIMEOUT, check_seed_log, 
                      main, run_pipe)
 
 GREETING = b"220 Service ready for new user.\r\n"
-IMPLEMENTED = {"NOOP", "QUIT"}
+UNIMPLEMENTED = {"SMNT", "AUTH", "PBSZ", "PROT", "CCC", "LANG"}
+NO_LOGIN_NEEDED = {"USER", "PASS", "ACCT", "REIN", "QUIT", "NOOP", "FEAT", "HELP",
+                   "HOST", "MODE", "OPTS", "STRU", "SYST", "TYPE"}
 ALL_VERBS = """USER PASS ACCT CWD CDUP SMNT REIN QUIT PORT PASV TYPE STRU MODE RETR
 STOR STOU APPE ALLO REST RNFR RNTO ABOR DELE RMD MKD PWD LIST NLST SITE SYST STAT
 HELP NOOP AUTH PBSZ PROT CCC FEAT OPTS EPRT EPSV LANG MDTM SIZE MLST MLSD HOST
@@ -60,8 +62,15 @@ class Pipe(unittest.TestCase):
         r = run_pipe(b"QUIT\r\nNOOP\r\n")
         self.assertEqual(r.stdout, GREETING + b"221 Service closing control connection.\r\n")
 
+    def test_verbs_that_need_a_login_get_530_before_it(self):
+        verbs = [v for v in ALL_VERBS if v not in UNIMPLEMENTED | NO_LOGIN_NEEDED]
+        data = b"".join(b"%s arg\r\n" % v.encode() for v in verbs)
+        r = run_pipe(data)
+        lines = r.stdout.split(b"\r\n")[:-1]
+        self.assertEqual(lines[1:], [b"530 Please login with USER and PASS."] * len(verbs))
+
     def test_every_unimplemented_verb_is_502(self):
-        verbs = [v for v in ALL_VERBS if v not in IMPLEMENTED]
+        verbs = sorted(UNIMPLEMENTED)
         self.assertEqual(len(ALL_VERBS), 52)
         data = b"".join(b"%s arg\r\n" % v.encode() for v in verbs)
         data += b"".join(b"%s\r\n" % v.lower().encode() for v in verbs)

@@ -1,0 +1,96 @@
+/* cmd_login.c - USER, PASS, REIN, ACCT. */
+#include <string.h>
+#include <time.h>
+
+#include "cmd.h"
+#include "log.h"
+
+static void logout(struct session *s)
+{
+	s->logged_in = false;
+	s->have_user = false;
+	s->user[0] = '\0';
+	memset(&s->login, 0, sizeof(s->login));
+	s->rnfr[0] = '\0';
+	s->rest = 0;
+	vfs_close(&s->vfs);
+	data_reset(&s->data);
+}
+
+int cmd_user(struct session *s, const struct command *cmd)
+{
+	logout(s);
+	if (!s->cfg->anonymous_root && !s->cfg->users_file)
+		return ctrl_reply(&s->ctrl, 530, "No logins are configured on this server.");
+	if (cmd->arg_len >= sizeof(s->user))
+		return ctrl_reply(&s->ctrl, 530, "Login incorrect.");
+	memcpy(s->user, cmd->arg, cmd->arg_len);
+	s->user[cmd->arg_len] = '\0';
+	s->have_user = true;
+	if (auth_is_anonymous(s->cfg, s->user))
+		return ctrl_reply(&s->ctrl, 331, "Anonymous login ok, send your e-mail address as password.");
+	/* The same answer whether the user exists or not. */
+	return ctrl_reply(&s->ctrl, 331, "Please specify the password.");
+}
+
+static void delay_ms(unsigned ms)
+{
+	struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L};
+
+	while (nanosleep(&ts, &ts) < 0)
+		;
+}
+
+int cmd_pass(struct session *s, const struct command *cmd)
+{
+	char pass[512];
+	struct login login;
+	int ok;
+
+	if (s->logged_in)
+		return ctrl_reply(&s->ctrl, 230, "Already logged in.");
+	if (!s->have_user)
+		return ctrl_reply(&s->ctrl, 503, "Login with USER first.");
+	if (cmd->arg_len >= sizeof(pass)) {
+		ok = -1;
+	} else {
+		memcpy(pass, cmd->arg, cmd->arg_len);
+		pass[cmd->arg_len] = '\0';
+		ok = auth_check(s->cfg, s->user, pass, &login);
+		memset(pass, 0, sizeof(pass));
+	}
+	if (ok == 0 && vfs_open_root(&s->vfs, login.root, login.rw) < 0) {
+		log_msg(LOG_ERR, "error", "%s: root %s of %s cannot be opened", s->who,
+			login.root, login.name);
+		ok = -1;
+	}
+	if (ok < 0) {
+		char user[80];
+
+		s->have_user = false;
+		s->login_failures++;
+		log_escape(user, sizeof(user), s->user, strlen(s->user));
+		log_msg(LOG_WARNING, "login-failed", "%s: failed login for %s", s->who, user);
+		delay_ms(s->cfg->login_delay_ms);
+		return ctrl_reply(&s->ctrl, 530, "Login incorrect.");
+	}
+	s->login = login;
+	s->logged_in = true;
+	log_msg(LOG_INFO, "login", "%s: %s logged in (%s)", s->who, login.name,
+		login.rw ? "read-write" : "read-only");
+	return ctrl_reply(&s->ctrl, 230, "Login successful.");
+}
+
+int cmd_rein(struct session *s, const struct command *cmd)
+{
+	(void)cmd;
+	logout(s);
+	s->ascii = false;
+	return ctrl_reply(&s->ctrl, 220, NULL);
+}
+
+int cmd_acct(struct session *s, const struct command *cmd)
+{
+	(void)cmd;
+	return ctrl_reply(&s->ctrl, 202, "ACCT is not needed on this server.");
+}

@@ -1,0 +1,207 @@
+/* transfer.c - the copy engine. */
+#include "transfer.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/sendfile.h>
+#include <unistd.h>
+
+#include "ascii.h"
+#include "session.h"
+
+#define IO_BUF (1 << 18)
+
+static char iobuf[IO_BUF];
+static char convbuf[2 * IO_BUF];
+
+/* Wait until fd is ready for events, watching the control connection too.
+ * Returns XFER_DONE when fd is ready. */
+static enum xfer_status wait_io(struct session *s, int fd, short events)
+{
+	for (;;) {
+		struct pollfd p[2] = {
+			{.fd = fd, .events = events},
+			{.fd = s->ctrl.in_fd, .events = POLLIN},
+		};
+		nfds_t n = s->ctrl.held ? 1 : 2;
+		int r;
+
+		if (!s->ctrl.held && ctrl_buffered(&s->ctrl)) {
+			r = session_during_transfer(s);
+			if (r)
+				return r > 0 ? XFER_ABORTED : XFER_CTRL_GONE;
+			continue;
+		}
+		r = poll(p, n, (int)s->cfg->data_timeout * 1000);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			return XFER_NET_ERROR;
+		}
+		if (r == 0)
+			return XFER_TIMEOUT;
+		if (n == 2 && p[1].revents) {
+			r = session_during_transfer(s);
+			if (r)
+				return r > 0 ? XFER_ABORTED : XFER_CTRL_GONE;
+		}
+		if (p[0].revents)
+			return XFER_DONE;
+	}
+}
+
+/* Write all of buf to the non-blocking data socket. */
+static enum xfer_status send_all(struct session *s, int dfd, const char *buf, size_t n)
+{
+	while (n > 0) {
+		enum xfer_status st = wait_io(s, dfd, POLLOUT);
+		ssize_t w;
+
+		if (st != XFER_DONE)
+			return st;
+		w = write(dfd, buf, n);
+		if (w < 0) {
+			if (errno == EAGAIN || errno == EINTR)
+				continue;
+			return XFER_NET_ERROR;
+		}
+		buf += w;
+		n -= (size_t)w;
+	}
+	return XFER_DONE;
+}
+
+enum xfer_status xfer_send_file(struct session *s, int dfd, int ffd, bool ascii,
+				off_t *bytes)
+{
+	*bytes = 0;
+	for (;;) {
+		enum xfer_status st;
+		ssize_t n;
+
+		if (ascii) {
+			size_t out;
+
+			n = read(ffd, iobuf, sizeof(iobuf));
+			if (n < 0) {
+				if (errno == EINTR)
+					continue;
+				return XFER_FILE_ERROR;
+			}
+			if (n == 0)
+				return XFER_DONE;
+			out = ascii_to_crlf(iobuf, (size_t)n, convbuf);
+			st = send_all(s, dfd, convbuf, out);
+			if (st != XFER_DONE)
+				return st;
+			*bytes += (off_t)out;
+			continue;
+		}
+		st = wait_io(s, dfd, POLLOUT);
+		if (st != XFER_DONE)
+			return st;
+		/* from the file's own offset (REST moved it) */
+		n = sendfile(dfd, ffd, NULL, 1 << 30);
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EINTR)
+				continue;
+			/* which side failed: a file read error is EIO and friends */
+			return errno == EPIPE || errno == ECONNRESET ? XFER_NET_ERROR
+								      : XFER_FILE_ERROR;
+		}
+		if (n == 0)
+			return XFER_DONE;
+		*bytes += n;
+	}
+}
+
+static enum xfer_status write_file(int ffd, const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(ffd, p, n);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return errno == ENOSPC || errno == EDQUOT ? XFER_NO_SPACE
+								  : XFER_FILE_ERROR;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return XFER_DONE;
+}
+
+enum xfer_status xfer_recv_file(struct session *s, int dfd, int ffd, bool ascii,
+				off_t *bytes)
+{
+	struct ascii_in conv = {false};
+
+	*bytes = 0;
+	for (;;) {
+		enum xfer_status st = wait_io(s, dfd, POLLIN);
+		ssize_t n;
+
+		if (st != XFER_DONE)
+			return st;
+		n = read(dfd, iobuf, sizeof(iobuf));
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EINTR)
+				continue;
+			return XFER_NET_ERROR;
+		}
+		if (n == 0) {
+			size_t out = ascii ? ascii_from_crlf_end(&conv, convbuf) : 0;
+
+			return write_file(ffd, convbuf, out);
+		}
+		*bytes += n;
+		if (ascii) {
+			size_t out = ascii_from_crlf(&conv, iobuf, (size_t)n, convbuf);
+
+			st = write_file(ffd, convbuf, out);
+		} else {
+			st = write_file(ffd, iobuf, (size_t)n);
+		}
+		if (st != XFER_DONE)
+			return st;
+	}
+}
+
+void dw_init(struct dwriter *w, struct session *s, int fd)
+{
+	w->s = s;
+	w->fd = fd;
+	w->status = XFER_DONE;
+	w->bytes = 0;
+	w->len = 0;
+}
+
+enum xfer_status dw_flush(struct dwriter *w)
+{
+	if (w->status == XFER_DONE && w->len) {
+		w->status = send_all(w->s, w->fd, w->buf, w->len);
+		if (w->status == XFER_DONE)
+			w->bytes += (off_t)w->len;
+	}
+	w->len = 0;
+	return w->status;
+}
+
+int dw_put(struct dwriter *w, const char *p, size_t n)
+{
+	while (n > 0) {
+		size_t room = sizeof(w->buf) - w->len, k = n < room ? n : room;
+
+		if (w->status != XFER_DONE)
+			return -1;
+		memcpy(w->buf + w->len, p, k);
+		w->len += k;
+		p += k;
+		n -= k;
+		if (w->len == sizeof(w->buf) && dw_flush(w) != XFER_DONE)
+			return -1;
+	}
+	return w->status == XFER_DONE ? 0 : -1;
+}

@@ -1,0 +1,40 @@
+/* vfs.h - the session's file system: a root directory fd and a current
+ * directory.  Every path the client sends is resolved by the kernel inside
+ * the root (openat2 with RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS), so "..",
+ * absolute paths and symlinks cannot lead out of it, with or without root
+ * privileges or chroot. */
+#ifndef SOCKFTPD_VFS_H
+#define SOCKFTPD_VFS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "pathrules.h"
+
+struct vfs {
+	int root_fd;            /* O_PATH directory; -1 before login */
+	char cwd[VPATH_MAX];    /* virtual, normalized: "/" at the root */
+	bool writable;
+};
+
+void vfs_init(struct vfs *v);
+
+/* Open dir as the root.  -1 with errno. */
+int vfs_open_root(struct vfs *v, const char *dir, bool writable);
+void vfs_close(struct vfs *v);
+
+/* Resolve the client's path against the cwd into vpath (VPATH_MAX bytes).
+ * -1 with errno EINVAL (NUL byte) or ENAMETOOLONG. */
+int vfs_path(const struct vfs *v, const char *arg, size_t len, char *vpath);
+
+/* openat2() of a virtual path inside the root.  -1 with errno. */
+int vfs_open(const struct vfs *v, const char *vpath, int flags, mode_t mode);
+
+/* Open the parent directory of vpath (O_PATH) and point *name at its last
+ * component, for the *at() calls that must not follow a final symlink
+ * (unlink, mkdir, rename, create).  The root itself has no parent: -1 with
+ * errno EPERM. */
+int vfs_open_parent(const struct vfs *v, const char *vpath, const char **name);
+
+#endif
