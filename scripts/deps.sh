@@ -5,7 +5,7 @@
 set -eu
 
 PACKAGES="meson ninja-build gcc clang pkg-config libsystemd-dev libcriterion-dev
-python3 systemd xinetd util-linux valgrind"
+python3 systemd xinetd util-linux valgrind curl lftp wget openssl"
 
 missing=""
 for p in $PACKAGES; do
