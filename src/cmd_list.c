@@ -150,11 +150,8 @@ static void list_into(struct session *s, struct dwriter *w, enum list_kind kind,
 	lister_of(s, &who);
 	if (t->dirfd < 0) {
 		size_t plen;
-		const char *name = kind == KIND_NLST || kind == KIND_STAT
-					   ? path_basename(t->vpath, &plen) : t->vpath;
+		const char *name = path_basename(t->vpath, &plen);
 
-		if (kind == KIND_NLST)
-			name = t->vpath[0] && t->vpath[1] ? name : "/";
 		put_entry(w, kind == KIND_STAT ? KIND_LIST : kind, -1, name, &t->st, "", &who,
 			  now, s->mlst_facts);
 		return;

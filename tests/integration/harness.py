@@ -194,3 +194,102 @@ def main():
     if r.testsRun and len(r.skipped) == r.testsRun:
         raise SystemExit(77)
     raise SystemExit(0)
+
+
+class Ftp:
+    """A small raw FTP client for exact reply checks."""
+
+    def __init__(self, host, port, family=socket.AF_INET):
+        self.sock = socket.create_connection((host, port), timeout=TIMEOUT)
+        self.buf = b""
+        self.greeting = self.reply()
+
+    def close(self):
+        self.sock.close()
+
+    def line(self):
+        while b"\r\n" not in self.buf:
+            chunk = self.sock.recv(65536)
+            if not chunk:
+                raise EOFError("control connection closed; pending %r" % self.buf)
+            self.buf += chunk
+        line, self.buf = self.buf.split(b"\r\n", 1)
+        return line
+
+    def reply(self):
+        """(code, text of all lines joined by newlines)"""
+        first = self.line()
+        code = int(first[:3])
+        lines = [first[4:]]
+        if first[3:4] == b"-":
+            while True:
+                l = self.line()
+                if l[:4] == b"%d " % code:
+                    lines.append(l[4:])
+                    break
+                lines.append(l)
+        return code, b"\n".join(lines).decode("utf-8", "replace")
+
+    def cmd(self, text):
+        self.sock.sendall(text.encode("utf-8", "surrogateescape") + b"\r\n")
+        return self.reply()
+
+    def login(self, user, password):
+        code, _ = self.cmd("USER " + user)
+        assert code == 331, code
+        code, text = self.cmd("PASS " + password)
+        assert code == 230, (code, text)
+
+    def pasv(self, source=None):
+        """EPSV, then a connected data socket (from source address if given)."""
+        code, text = self.cmd("EPSV")
+        assert code == 229, (code, text)
+        port = int(text.split("|")[3])
+        peer = self.sock.getpeername()[0]
+        s = socket.socket(self.sock.family, socket.SOCK_STREAM)
+        s.settimeout(TIMEOUT)
+        if source:
+            s.bind((source, 0))
+        s.connect((peer, port))
+        return s
+
+    def retr(self, path):
+        d = self.pasv()
+        code, text = self.cmd("RETR " + path)
+        if code != 150:
+            d.close()
+            return code, text, None
+        data = recv_until_eof(d, time.monotonic() + TIMEOUT)
+        d.close()
+        code, text = self.reply()
+        return code, text, data
+
+    def stor(self, path, data, verb="STOR"):
+        d = self.pasv()
+        code, text = self.cmd("%s %s" % (verb, path))
+        if code != 150:
+            d.close()
+            return code, text
+        d.sendall(data)
+        d.close()
+        return self.reply()
+
+    def listing(self, verb="LIST", arg=None):
+        d = self.pasv()
+        code, text = self.cmd(verb + (" " + arg if arg is not None else ""))
+        if code != 150:
+            d.close()
+            return code, text, None
+        data = recv_until_eof(d, time.monotonic() + TIMEOUT)
+        d.close()
+        code, text = self.reply()
+        return code, text, data
+
+
+def make_users_file(path, entries):
+    """entries: (name, password, home, "rw"|"ro")."""
+    with open(path, "w") as f:
+        for name, password, home, mode in entries:
+            h = subprocess.run(["openssl", "passwd", "-6", password], capture_output=True,
+                               check=True, timeout=TIMEOUT).stdout.decode().strip()
+            f.write("%s:%s:%s:%s\n" % (name, h, home, mode))
