@@ -24,7 +24,7 @@ class Units(unittest.TestCase):
             shutil.copy(os.path.join(UNITS, "sockftpd.socket"), d)
             with open(os.path.join(UNITS, "sockftpd@.service")) as f:
                 svc = f.read()
-            self.assertRegex(svc, r"ExecStart=-/\S*/sockftpd\n")
+            self.assertRegex(svc, r"ExecStart=-/\S*/sockftpd \$SOCKFTPD_OPTIONS\n")
             svc = re.sub(r"ExecStart=-\S+", "ExecStart=-" + SOCKFTPD, svc)
             with open(os.path.join(d, "sockftpd@.service"), "w") as f:
                 f.write(svc)

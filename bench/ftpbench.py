@@ -1,0 +1,452 @@
+#!/usr/bin/env python3
+"""FTP transfer benchmark client (Python 3 standard library only).
+
+Driven by bench/transfer.sh; the subcommands are:
+
+  prepare ROOT                      the data set: big.bin (1 GiB), small/ (1,000
+                                    files of 4 KiB), list/ (10,000 entries), up/
+  wait PORT [SECONDS]               until 127.0.0.1:PORT greets with 220
+  ftp NAME PORT USER ROOT REPS      run every FTP measurement, JSON on stdout
+                                    (the password in $FTPBENCH_PASS)
+  raw FILE REPS                     the loopback ceiling: os.sendfile -> reader
+  report SCRATCH_DESC JSON...       the table and the ratios
+
+The same reader (sink) receives RETR data and the raw ceiling's data.
+"""
+
+import json
+import os
+import re
+import socket
+import statistics
+import sys
+import time
+
+HOST = "127.0.0.1"
+BIG_NAME = "big.bin"
+BIG_SIZE = 1 << 30          # 1 GiB
+SMALL_COUNT = 1000
+SMALL_SIZE = 4096
+LIST_COUNT = 10000
+RECV_BUF = 1 << 20          # user-space buffer of the reader: 1 MiB
+TIMEOUT = 60                # every socket operation
+
+
+# ---------------------------------------------------------------- data set
+
+def prepare(root):
+    block = os.urandom(1 << 20)
+    with open(os.path.join(root, BIG_NAME), "wb") as f:
+        for _ in range(BIG_SIZE // len(block)):
+            f.write(block)
+    small = os.path.join(root, "small")
+    os.mkdir(small)
+    payload = os.urandom(SMALL_SIZE)
+    for i in range(SMALL_COUNT):
+        with open(os.path.join(small, "f%04d" % i), "wb") as f:
+            f.write(payload)
+    lst = os.path.join(root, "list")
+    os.mkdir(lst)
+    for i in range(LIST_COUNT):
+        # empty regular files with names of a realistic length
+        open(os.path.join(lst, "entry-%05d.dat" % i), "wb").close()
+    os.mkdir(os.path.join(root, "up"))
+
+
+# ---------------------------------------------------------------- the reader
+
+def new_reader_socket():
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.settimeout(TIMEOUT)
+    return s
+
+
+def sink(sock, buf):
+    """Read sock to EOF into buf (discarded); return the byte count."""
+    mv = memoryview(buf)
+    n = 0
+    recv_into = sock.recv_into
+    while True:
+        k = recv_into(mv)
+        if not k:
+            return n
+        n += k
+
+
+# ---------------------------------------------------------------- FTP client
+
+class FTPError(Exception):
+    pass
+
+
+class Control:
+    def __init__(self, port):
+        self.sock = socket.create_connection((HOST, port), timeout=TIMEOUT)
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.f = self.sock.makefile("rb")
+        self.last = ""
+
+    def reply(self):
+        """One reply (multi-line aware): (code, text of all lines)."""
+        line = self.f.readline()
+        if not line:
+            raise FTPError("control connection closed (last command: %s)" % self.last)
+        text = [line.decode("utf-8", "replace").rstrip("\r\n")]
+        code = text[0][:3]
+        if len(text[0]) > 3 and text[0][3] == "-":
+            while True:
+                line = self.f.readline()
+                if not line:
+                    raise FTPError("control connection closed in a multi-line reply")
+                t = line.decode("utf-8", "replace").rstrip("\r\n")
+                text.append(t)
+                if t[:3] == code and t[3:4] == " ":
+                    break
+        return int(code), "\n".join(text)
+
+    def send(self, cmd):
+        self.last = cmd if not cmd.startswith("PASS") else "PASS ****"
+        self.sock.sendall(cmd.encode() + b"\r\n")
+
+    def cmd(self, cmd, ok=None):
+        self.send(cmd)
+        code, text = self.reply()
+        if ok is not None and code // 100 not in ok:
+            raise FTPError("%s -> %s" % (self.last, text))
+        return code, text
+
+    def login(self, user, password):
+        code, text = self.reply()
+        if code != 220:
+            raise FTPError("greeting: %s" % text)
+        code, text = self.cmd("USER " + user, (2, 3))
+        if code // 100 == 3:
+            self.cmd("PASS " + password, (2,))
+        self.cmd("TYPE I", (2,))
+
+    def pasv(self):
+        code, text = self.cmd("PASV", (2,))
+        m = re.search(r"(\d+),(\d+),(\d+),(\d+),(\d+),(\d+)", text)
+        if code != 227 or not m:
+            raise FTPError("PASV -> %s" % text)
+        h = ".".join(m.group(1, 2, 3, 4))
+        p = int(m.group(5)) * 256 + int(m.group(6))
+        d = new_reader_socket()
+        d.connect((h, p))
+        return d
+
+    def transfer_start(self, cmd):
+        """Send cmd on an open data connection; expect 125/150."""
+        code, text = self.cmd(cmd)
+        if code not in (125, 150):
+            raise FTPError("%s -> %s" % (cmd, text))
+
+    def transfer_end(self, what):
+        code, text = self.reply()
+        if code // 100 != 2:
+            raise FTPError("%s -> final reply %s" % (what, text))
+
+    def quit(self):
+        try:
+            self.cmd("QUIT")
+        except (OSError, FTPError):
+            pass
+        self.sock.close()
+
+
+def retr_big(c, buf):
+    d = c.pasv()
+    t0 = time.perf_counter()
+    c.transfer_start("RETR " + BIG_NAME)
+    n = sink(d, buf)
+    d.close()
+    c.transfer_end("RETR " + BIG_NAME)
+    t = time.perf_counter() - t0
+    if n != BIG_SIZE:
+        raise FTPError("RETR %s: received %d bytes, expected %d" % (BIG_NAME, n, BIG_SIZE))
+    return t
+
+
+def stor_big(c, src_path, rep):
+    name = "up/stor-%d.bin" % rep
+    with open(src_path, "rb") as src:
+        d = c.pasv()
+        t0 = time.perf_counter()
+        c.transfer_start("STOR " + name)
+        sent = d.sendfile(src)          # os.sendfile underneath
+        d.close()
+        c.transfer_end("STOR " + name)
+        t = time.perf_counter() - t0
+    if sent != BIG_SIZE:
+        raise FTPError("STOR %s: sent %d bytes, expected %d" % (name, sent, BIG_SIZE))
+    code, text = c.cmd("SIZE " + name)
+    size = int(text.split()[-1]) if code == 213 else None
+    if size != BIG_SIZE:
+        raise FTPError("STOR %s: SIZE after upload -> %s" % (name, text))
+    c.cmd("DELE " + name, (2,))         # every STOR creates a new file
+    return t
+
+
+def small_files(c, buf):
+    total = 0
+    t0 = time.perf_counter()
+    for i in range(SMALL_COUNT):
+        d = c.pasv()
+        c.transfer_start("RETR small/f%04d" % i)
+        total += sink(d, buf)
+        d.close()
+        c.transfer_end("RETR small/f%04d" % i)
+    t = time.perf_counter() - t0
+    if total != SMALL_COUNT * SMALL_SIZE:
+        raise FTPError("small files: received %d bytes, expected %d"
+                       % (total, SMALL_COUNT * SMALL_SIZE))
+    return t
+
+
+def listing(c, verb):
+    """Time one LIST or MLSD of the current directory (list/).
+    Returns (seconds, entries seen) or None when the server lacks the verb."""
+    d = c.pasv()
+    t0 = time.perf_counter()
+    code, text = c.cmd(verb)
+    if code in (500, 502, 504):
+        d.close()
+        return None
+    if code not in (125, 150):
+        d.close()
+        raise FTPError("%s -> %s" % (verb, text))
+    chunks = []
+    while True:
+        b = d.recv(1 << 20)
+        if not b:
+            break
+        chunks.append(b)
+    d.close()
+    c.transfer_end(verb)
+    t = time.perf_counter() - t0
+    lines = b"".join(chunks).split(b"\r\n")
+    n = sum(1 for ln in lines if b"entry-" in ln)
+    if n != LIST_COUNT:
+        raise FTPError("%s: %d entries listed, expected %d" % (verb, n, LIST_COUNT))
+    return t
+
+
+def run_ftp(name, port, user, password, root, reps):
+    res = {"server": name, "errors": []}
+    buf = bytearray(RECV_BUF)
+    big_src = os.path.join(root, BIG_NAME)
+
+    def session(key, fn):
+        """One control connection per measurement: login, reps, QUIT."""
+        try:
+            c = Control(port)
+        except OSError as e:
+            res["errors"].append("%s: connect: %s" % (key, e))
+            return
+        try:
+            c.login(user, password)
+            vals = []
+            for r in range(reps):
+                v = fn(c, r)
+                if v is None:
+                    res[key] = "unsupported"
+                    return
+                vals.append(v)
+            res[key] = vals
+        except (OSError, FTPError) as e:
+            res["errors"].append("%s: %s: %s" % (key, type(e).__name__, e))
+        finally:
+            c.quit()
+
+    session("retr_s", lambda c, r: retr_big(c, buf))
+    session("stor_s", lambda c, r: stor_big(c, big_src, r))
+    session("small_s", lambda c, r: small_files(c, buf))
+
+    def cwd_then(verb):
+        def fn(c, r):
+            if r == 0:
+                c.cmd("CWD list", (2,))
+            return listing(c, verb)
+        return fn
+    session("list_s", cwd_then("LIST"))
+    session("mlsd_s", cwd_then("MLSD"))
+    json.dump(res, sys.stdout)
+    print()
+
+
+# ---------------------------------------------------------------- raw ceiling
+
+def run_raw(path, reps):
+    res = {"server": "raw", "errors": []}
+    lsock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    lsock.bind((HOST, 0))
+    lsock.listen(1)
+    port = lsock.getsockname()[1]
+    pid = os.fork()
+    if pid == 0:                        # the sender: a plain os.sendfile loop
+        code = 0
+        try:
+            lsock.settimeout(TIMEOUT)
+            fd = os.open(path, os.O_RDONLY)
+            for _ in range(reps):
+                conn, _ = lsock.accept()
+                off = 0
+                while off < BIG_SIZE:
+                    n = os.sendfile(conn.fileno(), fd, off, BIG_SIZE - off)
+                    if n == 0:
+                        break
+                    off += n
+                conn.close()
+        except OSError as e:
+            print("raw sender: %s" % e, file=sys.stderr)
+            code = 1
+        os._exit(code)
+    lsock.close()
+    buf = bytearray(RECV_BUF)
+    vals = []
+    try:
+        for _ in range(reps):
+            s = new_reader_socket()
+            t0 = time.perf_counter()
+            s.connect((HOST, port))
+            n = sink(s, buf)
+            t = time.perf_counter() - t0
+            s.close()
+            if n != BIG_SIZE:
+                raise OSError("received %d bytes, expected %d" % (n, BIG_SIZE))
+            vals.append(t)
+        res["retr_s"] = vals
+    except OSError as e:
+        res["errors"].append("raw: %s" % e)
+    finally:
+        os.waitpid(pid, 0)
+    json.dump(res, sys.stdout)
+    print()
+
+
+# ---------------------------------------------------------------- wait
+
+def wait_greeting(port, seconds):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            s = socket.create_connection((HOST, port), timeout=2)
+            try:
+                if s.recv(3) == b"220":
+                    s.sendall(b"QUIT\r\n")
+                    return 0
+            finally:
+                s.close()
+        except OSError:
+            pass
+        time.sleep(0.1)
+    print("no 220 greeting on %s:%d within %ss" % (HOST, port, seconds), file=sys.stderr)
+    return 1
+
+
+# ---------------------------------------------------------------- report
+
+def med(v):
+    return statistics.median(v) if isinstance(v, list) and v else None
+
+
+def report(scratch_desc, paths):
+    rows = []
+    for p in paths:
+        try:
+            with open(p) as f:
+                rows.append(json.loads(f.read().strip().splitlines()[-1]))
+        except (OSError, ValueError, IndexError) as e:
+            rows.append({"server": os.path.basename(p), "errors": ["no result: %s" % e]})
+    mb = BIG_SIZE / 1e6
+
+    def fig(r, key):
+        v = r.get(key)
+        if v == "unsupported":
+            return "n/a", None
+        m = med(v)
+        if m is None:
+            return ("ERR" if r.get("errors") else "-"), None
+        if key in ("retr_s", "stor_s"):
+            x = mb / m
+            lo, hi = mb / max(v), mb / min(v)
+            return "%.0f (%.0f-%.0f)" % (x, lo, hi), x
+        if key == "small_s":
+            x = SMALL_COUNT / m
+            return "%.0f (%.0f-%.0f)" % (x, SMALL_COUNT / max(v), SMALL_COUNT / min(v)), x
+        return "%.3f (%.3f-%.3f)" % (m, min(v), max(v)), m
+
+    cols = [("retr_s", "RETR 1GiB MB/s"), ("stor_s", "STOR 1GiB MB/s"),
+            ("small_s", "1000x4KiB files/s"), ("list_s", "LIST 10k s"),
+            ("mlsd_s", "MLSD 10k s")]
+    table = [["server"] + [h for _, h in cols]]
+    vals = {}
+    for r in rows:
+        line = [r["server"]]
+        for k, _ in cols:
+            s, x = fig(r, k)
+            line.append(s)
+            vals[(r["server"], k)] = x
+        table.append(line)
+    w = [max(len(t[i]) for t in table) for i in range(len(table[0]))]
+    print("Median of the repetitions (min-max); MB = 10^6 bytes; scratch: %s" % scratch_desc)
+    for i, t in enumerate(table):
+        print("  ".join(c.ljust(w[j]) if j == 0 else c.rjust(w[j]) for j, c in enumerate(t)))
+        if i == 0:
+            print("  ".join("-" * x for x in w))
+
+    print()
+    print("sockftpd ratios:")
+
+    def ratio(label, a, b, better_low=False):
+        if a is None or b is None or not b:
+            print("  %-44s n/a" % label)
+            return
+        r = (b / a) if better_low else (a / b)
+        print("  %-44s %.2f" % (label, r))
+
+    s = lambda k: vals.get(("sockftpd", k))
+    ratio("RETR / raw loopback ceiling", s("retr_s"), vals.get(("raw", "retr_s")))
+    for k, label, low in (("stor_s", "STOR", False), ("small_s", "small files", False),
+                          ("list_s", "LIST (speed: their time / ours)", True)):
+        others = [(n, vals.get((n, k))) for n in ("vsftpd", "pure-ftpd")]
+        others = [(n, v) for n, v in others if v is not None]
+        if not others:
+            ratio("%s vs the faster of vsftpd, pure-ftpd" % label, s(k), None)
+            continue
+        n, v = (min if low else max)(others, key=lambda t: t[1])
+        ratio("%s vs %s (faster of the two)" % (label, n), s(k), v, low)
+    print("  (> 1: sockftpd is faster)")
+
+    errs = [(r["server"], e) for r in rows for e in r.get("errors", [])]
+    if errs:
+        print()
+        print("errors:")
+        for n, e in errs:
+            print("  %s: %s" % (n, e))
+    return 1 if any(n == "sockftpd" for n, _ in errs) else 0
+
+
+def main(argv):
+    if len(argv) < 2:
+        print(__doc__, file=sys.stderr)
+        return 2
+    cmd, a = argv[1], argv[2:]
+    if cmd == "prepare":
+        prepare(a[0])
+    elif cmd == "wait":
+        return wait_greeting(int(a[0]), float(a[1]) if len(a) > 1 else 10)
+    elif cmd == "ftp":
+        run_ftp(a[0], int(a[1]), a[2], os.environ.get("FTPBENCH_PASS", ""), a[3], int(a[4]))
+    elif cmd == "raw":
+        run_raw(a[0], int(a[1]))
+    elif cmd == "report":
+        return report(a[0], a[1:])
+    else:
+        print(__doc__, file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
