@@ -3,6 +3,7 @@ the passive source check, atomic uploads, ABOR and timeouts, against the
 real binary through systemd-socket-activate."""
 import hashlib
 import os
+import shutil
 import socket
 import sys
 import tempfile
@@ -10,8 +11,8 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (TIMEOUT, Ftp, free_port, main, make_users_file,  # noqa: E402
-                     recv_until_eof, socket_activate)
+from harness import (SOCKFTPD, TIMEOUT, Ftp, Server, free_port, main,  # noqa: E402
+                     make_users_file, recv_until_eof, socket_activate)
 
 
 class Tree:
@@ -493,6 +494,39 @@ class AtomicUpload(Base):
         self.assertEqual(f.stor("keep3.bin", b"new content")[0], 226)
         with open(path, "rb") as fh:
             self.assertEqual(fh.read(), b"new content")
+
+
+class DiskFull(unittest.TestCase):
+    """STOR onto a full file system: 452, and no temporary file is left.
+    The server runs in a private mount namespace with a 1 MiB tmpfs as the
+    user's home (root only)."""
+
+    def test_disk_full(self):
+        if os.geteuid() != 0 or not shutil.which("unshare"):
+            self.skipTest("needs root and unshare to mount a small tmpfs")
+        with tempfile.TemporaryDirectory() as t:
+            home = os.path.join(t, "home")
+            os.makedirs(home)
+            users = os.path.join(t, "users")
+            make_users_file(users, [("alice", "pw", home, "rw")])
+            port = free_port()
+            script = ('mount -t tmpfs -o size=1m tmpfs "$0" && printf old > "$0/f.bin" && '
+                      'exec systemd-socket-activate -a -l 127.0.0.1:$1 -- "$2" --users "$3" '
+                      '--login-delay 0')
+            srv = Server(["unshare", "-m", "--propagation", "private", "sh", "-c", script,
+                          home, str(port), SOCKFTPD, users],
+                         ["Listening on 127.0.0.1:%d" % port])
+            try:
+                f = Ftp("127.0.0.1", port)
+                f.login("alice", "pw")
+                self.assertEqual(f.stor("f.bin", os.urandom(2 << 20))[0], 452)
+                code, _, data = f.listing("NLST")
+                self.assertEqual(data, b"f.bin\r\n")   # no temporary file left
+                self.assertEqual(f.retr("f.bin")[2], b"old")
+                self.assertEqual(f.stor("small.bin", b"fits")[0], 226)
+                f.close()
+            finally:
+                srv.stop()
 
 
 class Timeouts(Base):
