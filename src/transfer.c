@@ -2,6 +2,7 @@
 #include "transfer.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <string.h>
 #include <sys/sendfile.h>
@@ -133,12 +134,87 @@ static enum xfer_status write_file(int ffd, const char *p, size_t n)
 	return XFER_DONE;
 }
 
+/* What splice_recv() says when the file cannot take spliced pages (EINVAL:
+ * an O_APPEND file, some file systems): it has moved what the pipe held with
+ * read/write, and the caller goes on that way. */
+#define XFER_NO_SPLICE ((enum xfer_status)100)
+
+static enum xfer_status write_file(int ffd, const char *p, size_t n);
+
+/* Move n bytes from the pipe to the file the plain way. */
+static enum xfer_status drain_pipe(int pfd, int ffd, size_t n, off_t *bytes)
+{
+	while (n > 0) {
+		ssize_t r = read(pfd, iobuf, n < sizeof(iobuf) ? n : sizeof(iobuf));
+		enum xfer_status st;
+
+		if (r <= 0) {
+			if (r < 0 && errno == EINTR)
+				continue;
+			return XFER_FILE_ERROR;
+		}
+		st = write_file(ffd, iobuf, (size_t)r);
+		if (st != XFER_DONE)
+			return st;
+		n -= (size_t)r;
+		*bytes += r;
+	}
+	return XFER_NO_SPLICE;
+}
+
+/* Zero-copy upload: socket -> pipe -> file with splice(2). */
+static enum xfer_status splice_recv(struct session *s, int dfd, int ffd, off_t *bytes)
+{
+	static int p[2] = {-1, -1};
+
+	if (p[0] < 0) {
+		if (pipe2(p, O_CLOEXEC | O_NONBLOCK) < 0)
+			return XFER_NO_SPLICE;
+		fcntl(p[1], F_SETPIPE_SZ, 1 << 20);
+	}
+	for (;;) {
+		enum xfer_status st = wait_io(s, dfd, POLLIN);
+		ssize_t n;
+
+		if (st != XFER_DONE)
+			return st;
+		n = splice(dfd, NULL, p[1], NULL, 1 << 20, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EINTR)
+				continue;
+			return XFER_NET_ERROR;
+		}
+		if (n == 0)
+			return XFER_DONE;
+		while (n > 0) {
+			ssize_t m = splice(p[0], NULL, ffd, NULL, (size_t)n, SPLICE_F_MOVE);
+
+			if (m < 0) {
+				if (errno == EINTR)
+					continue;
+				if (errno == EINVAL)
+					return drain_pipe(p[0], ffd, (size_t)n, bytes);
+				return errno == ENOSPC || errno == EDQUOT ? XFER_NO_SPACE
+									  : XFER_FILE_ERROR;
+			}
+			n -= m;
+			*bytes += m;
+		}
+	}
+}
+
 enum xfer_status xfer_recv_file(struct session *s, int dfd, int ffd, bool ascii,
 				off_t *bytes)
 {
 	struct ascii_in conv = {false};
 
 	*bytes = 0;
+	if (!ascii && !(fcntl(ffd, F_GETFL) & O_APPEND)) {
+		enum xfer_status st = splice_recv(s, dfd, ffd, bytes);
+
+		if (st != XFER_NO_SPLICE)
+			return st;
+	}
 	for (;;) {
 		enum xfer_status st = wait_io(s, dfd, POLLIN);
 		ssize_t n;
