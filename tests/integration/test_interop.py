@@ -37,6 +37,12 @@ TREE = {
     UTF8_DIR + "/" + UTF8_FILE: "grüße, привет, 你好\n".encode("utf-8"),
 }
 EMPTY_DIRS = ["emptydir"]
+MTIME = 981173106  # 2001-02-03 04:05:06 UTC, the served files' modification time
+MDTM = "20010203040506"
+# The server's time zone (systemd-socket-activate passes no environment but
+# what -E names): not UTC, so a server that gives local time for MDTM/MLSD
+# (RFC 3659: UTC) is caught; a POSIX TZ string needs no tzdata.
+SERVER_TZ = "XST-05:30"
 
 _hash_cache = {}
 
@@ -59,6 +65,7 @@ def write_tree(root, tree=TREE, empty_dirs=EMPTY_DIRS):
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "wb") as f:
             f.write(data)
+        os.utime(path, (MTIME, MTIME))
     for d in empty_dirs:
         os.makedirs(os.path.join(root, d), exist_ok=True)
 
@@ -123,11 +130,13 @@ class Interop(unittest.TestCase):
         fam = socket.AF_INET6 if ":" in host else socket.AF_INET
         port = free_port(fam, host)
         hostport = "[%s]:%d" % (host, port) if fam == socket.AF_INET6 else "%s:%d" % (host, port)
-        srv = socket_activate([hostport], args=[
+        srv = socket_activate([hostport], extra=["-E", "TZ=" + SERVER_TZ], args=[
             "--log=stderr", "--anonymous", self.anon, "--users", self.users,
             "--login-delay", "0", "--data-timeout", "30"])
         try:
             yield srv, hostport
+        except unittest.SkipTest:
+            raise
         except BaseException:
             sys.stderr.write("\n---- server log (%s) ----\n%s\n---- end of server log ----\n"
                              % (self.id(), srv.log.text()))
@@ -205,6 +214,10 @@ class Interop(unittest.TestCase):
     def assertTree(self, got_root, want_root, dirs=True):
         self.assertEqual(snapshot(got_root, dirs), snapshot(want_root, dirs))
 
+    def assertMtimes(self, root, rels=TREE):
+        got = {rel: int(os.stat(os.path.join(root, rel)).st_mtime) for rel in rels}
+        self.assertEqual(got, {rel: MTIME for rel in rels})
+
     # -- curl -------------------------------------------------------------
 
     def curl_download(self, srv, hostport, mode_args, user, verb):
@@ -222,6 +235,12 @@ class Interop(unittest.TestCase):
     def test_curl_retr_epsv_user(self):
         with self.server() as (srv, hp):
             self.curl_download(srv, hp, [], True, "EPSV")
+            # -R: the file's time from MDTM
+            out = os.path.join(self.local, "timed.bin")
+            self.curl(srv, "-R", "-o", out, self.url(hp, "docs/deeper/nested/leaf.bin", True))
+            self.assertFile(out, LEAF)
+            self.assertEqual(int(os.stat(out).st_mtime), MTIME)
+            self.saw(srv, "MDTM")
 
     def test_curl_retr_pasv_anonymous(self):
         with self.server() as (srv, hp):
@@ -333,6 +352,7 @@ class Interop(unittest.TestCase):
         with self.server() as (srv, hp):
             self.lftp(srv, hp, "mirror / %s" % dest, user=False)
         self.assertTree(dest, self.anon)
+        self.assertMtimes(dest)  # lftp sets them from the MLSD modify fact
 
     def test_lftp_mirror_user_parallel(self):
         dest = os.path.join(self.local, "mirror")
@@ -396,6 +416,12 @@ class Interop(unittest.TestCase):
                 for rel, data in TREE.items():
                     self.assertEqual(sha256(self.retr(f, rel)), sha256(data), rel)
                 self.assertEqual(f.size("big.bin"), len(BIG))
+                self.assertEqual(f.sendcmd("MDTM big.bin"), "213 " + MDTM)
+                reply = f.sendcmd("MLST docs/with space.txt").split("\n")
+                facts = reply[1].strip().lower()
+                self.assertTrue(facts.endswith(" /docs/with space.txt"), reply)
+                self.assertIn("modify=" + MDTM, facts)
+                self.assertIn("size=%d;" % len(TREE["docs/with space.txt"]), facts)
                 with self.assertRaises(ftplib.error_perm):
                     f.storbinary("STOR nope.bin", io.BytesIO(b"x"))
                 f.quit()
