@@ -3,6 +3,7 @@ the passive source check, atomic uploads, ABOR and timeouts, against the
 real binary through systemd-socket-activate."""
 import hashlib
 import os
+import re
 import shutil
 import socket
 import sys
@@ -543,6 +544,22 @@ class Timeouts(Base):
         self.assertEqual(f.cmd("EPSV")[0], 229)
         self.assertEqual(f.cmd("RETR big.bin")[0], 425)
         self.assertEqual(f.cmd("NOOP")[0], 200)
+
+
+class PassiveOptions(Base):
+    extra_args = ["--pasv-ports", "40100-40102", "--pasv-address", "192.0.2.7"]
+
+    def test_pasv_address_and_ports(self):
+        f = self.connect("alice", "secret-a")
+        for _ in range(5):
+            code, text = f.cmd("PASV")
+            self.assertEqual(code, 227)
+            m = re.search(r"\((\d+),(\d+),(\d+),(\d+),(\d+),(\d+)\)", text)
+            self.assertEqual(m.group(1, 2, 3, 4), ("192", "0", "2", "7"))
+            self.assertIn(int(m.group(5)) * 256 + int(m.group(6)), range(40100, 40103))
+            code, text = f.cmd("EPSV")
+            self.assertIn(int(text.split("|")[3]), range(40100, 40103))
+        self.assertEqual(f.retr("big.bin")[0], 226)  # EPSV uses the real address
 
 
 class NoLogins(unittest.TestCase):
