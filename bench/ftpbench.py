@@ -381,8 +381,9 @@ def report(scratch_desc, paths):
             ("mlsd_s", "MLSD 10k s")]
     table = [["server"] + [h for _, h in cols]]
     vals = {}
+    labels = {"raw": "raw os.sendfile (d)"}
     for r in rows:
-        line = [r["server"]]
+        line = [labels.get(r["server"], r["server"])]
         for k, _ in cols:
             s, x = fig(r, k)
             line.append(s)

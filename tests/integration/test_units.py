@@ -34,6 +34,16 @@ class Units(unittest.TestCase):
             self.assertEqual(r.returncode, 0, r.stderr)
             self.assertEqual(r.stdout + r.stderr, b"")
 
+    def test_service_exposure_is_low(self):
+        with tempfile.TemporaryDirectory() as d:
+            shutil.copy(os.path.join(UNITS, "sockftpd@.service"), d)
+            r = subprocess.run(["systemd-analyze", "security", "--offline=yes",
+                                "sockftpd@.service"], cwd=d, capture_output=True,
+                               timeout=TIMEOUT)
+            m = re.search(rb"Overall exposure level for \S+: (\d+\.\d+)", r.stdout)
+            self.assertIsNotNone(m, r.stdout + r.stderr)
+            self.assertLessEqual(float(m.group(1)), 1.5, r.stdout.decode())
+
     def test_socket_listens_on_21_dual_stack_with_accept(self):
         with open(os.path.join(UNITS, "sockftpd.socket")) as f:
             sock = f.read()
