@@ -3,10 +3,15 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/openat2.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+
+#include "log.h"
 
 void vfs_init(struct vfs *v)
 {
@@ -51,8 +56,132 @@ int vfs_path(const struct vfs *v, const char *arg, size_t len, char *vpath)
 	}
 }
 
+/* Where openat2() is missing (Linux before 5.6, some container seccomp
+ * profiles, valgrind), the same rules are followed in user space, one
+ * component at a time: no component is ever followed by the kernel
+ * (O_NOFOLLOW), a symbolic link is read and its target walked again from
+ * the root when absolute, ".." never climbs above the root, and at most 40
+ * links are followed.  The kernel's RESOLVE_IN_ROOT also defends against a
+ * directory being moved out of the root during the walk; this fallback
+ * does not, which is why it is only a fallback. */
+#define WALK_MAX_LINKS 40
+
+static bool same_dir(int a, int b)
+{
+	struct stat sa, sb;
+
+	return fstat(a, &sa) == 0 && fstat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+	       sa.st_ino == sb.st_ino;
+}
+
+/* Replace the walk's remaining path by the link's target followed by rest. */
+static int expand_link(int dirfd, const char *name, char *path, size_t cap,
+		       const char *rest)
+{
+	char target[VPATH_MAX], tmp[VPATH_MAX];
+	ssize_t n = readlinkat(dirfd, name, target, sizeof(target) - 1);
+
+	if (n < 0)
+		return -1;
+	target[n] = '\0';
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s%s%s", target, *rest ? "/" : "", rest) >=
+	    sizeof(tmp) || strlen(tmp) >= cap) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(path, tmp, strlen(tmp) + 1);
+	return 0;
+}
+
+static int walk_in_root(int rootfd, const char *rel, int flags, mode_t mode)
+{
+	char path[VPATH_MAX], comp[NAME_MAX + 1];
+	const char *p;
+	int cur, links = 0;
+
+	if (strlen(rel) >= sizeof(path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(path, rel, strlen(rel) + 1);
+	cur = fcntl(rootfd, F_DUPFD_CLOEXEC, 0);
+	if (cur < 0)
+		return -1;
+	p = path;
+	for (;;) {
+		const char *slash;
+		size_t len;
+		bool last;
+		struct stat st;
+		int next;
+
+		while (*p == '/')
+			p++;
+		slash = strchr(p, '/');
+		len = slash ? (size_t)(slash - p) : strlen(p);
+		if (len > NAME_MAX) {
+			close(cur);
+			errno = ENAMETOOLONG;
+			return -1;
+		}
+		memcpy(comp, p, len);
+		comp[len] = '\0';
+		p += len;
+		while (*p == '/')
+			p++;
+		last = *p == '\0';
+		if (len == 0)
+			strcpy(comp, ".");
+		if (strcmp(comp, "..") == 0 && same_dir(cur, rootfd))
+			strcpy(comp, ".");
+		if (!last && (strcmp(comp, ".") == 0 || strcmp(comp, "..") == 0)) {
+			next = openat(cur, comp, O_PATH | O_DIRECTORY | O_CLOEXEC);
+			close(cur);
+			if (next < 0)
+				return -1;
+			cur = next;
+			continue;
+		}
+		/* a symbolic link is walked, never handed to the kernel */
+		if (fstatat(cur, comp, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode) &&
+		    !(last && (flags & O_NOFOLLOW))) {
+			char rest[VPATH_MAX];
+
+			if (++links > WALK_MAX_LINKS) {
+				close(cur);
+				errno = ELOOP;
+				return -1;
+			}
+			memcpy(rest, p, strlen(p) + 1);
+			if (expand_link(cur, comp, path, sizeof(path), rest) < 0) {
+				close(cur);
+				return -1;
+			}
+			p = path;
+			if (*p == '/') {
+				close(cur);
+				cur = fcntl(rootfd, F_DUPFD_CLOEXEC, 0);
+				if (cur < 0)
+					return -1;
+			}
+			continue;
+		}
+		if (last) {
+			next = openat(cur, comp, flags | O_NOFOLLOW | O_CLOEXEC, mode);
+			close(cur);
+			return next;
+		}
+		next = openat(cur, comp, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		close(cur);
+		if (next < 0)
+			return -1;
+		cur = next;
+	}
+}
+
 static int in_root(int dirfd, const char *rel, int flags, mode_t mode)
 {
+	static bool no_openat2;
 	struct open_how how;
 
 	memset(&how, 0, sizeof(how));
@@ -60,9 +189,17 @@ static int in_root(int dirfd, const char *rel, int flags, mode_t mode)
 	if (flags & (O_CREAT | O_TMPFILE))
 		how.mode = mode;
 	how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
+	if (no_openat2)
+		return walk_in_root(dirfd, rel, flags, mode);
 	for (;;) {
 		long fd = syscall(SYS_openat2, dirfd, rel, &how, sizeof(how));
 
+		if (fd < 0 && errno == ENOSYS) {
+			no_openat2 = true;
+			log_msg(LOG_WARNING, "error", "openat2() is not available (kernel older "
+				"than 5.6, or filtered): paths are resolved in user space");
+			return walk_in_root(dirfd, rel, flags, mode);
+		}
 		/* EAGAIN: a rename raced with the lookup; the kernel asks to retry */
 		if (fd >= 0 || (errno != EAGAIN && errno != EINTR))
 			return (int)fd;

@@ -14,6 +14,10 @@ SOCKFTPD = os.environ.get("SOCKFTPD", "")
 if not SOCKFTPD or not os.access(SOCKFTPD, os.X_OK):
     raise SystemExit("SOCKFTPD must name the built binary (run through meson test)")
 
+# A command put before the binary where the harness starts it, such as
+# valgrind (tests/integration/memcheck.py sets it).
+WRAPPER = os.environ.get("SOCKFTPD_WRAPPER", "").split()
+
 # The journal is chosen when systemd says stderr goes there: not in tests.
 os.environ.pop("JOURNAL_STREAM", None)
 
@@ -164,13 +168,13 @@ def socket_activate(listen, extra=(), args=()):
     argv = [exe, "-a", *extra]
     for a in listen:
         argv += ["-l", a]
-    argv += ["--", SOCKFTPD, *args]
+    argv += ["--", *WRAPPER, SOCKFTPD, *args]
     return Server(argv, ["Listening on %s" % a for a in listen])
 
 
 def run_pipe(data, args=(), timeout=TIMEOUT):
-    return subprocess.run([SOCKFTPD, *args], input=data, capture_output=True,
-                          timeout=timeout)
+    return subprocess.run([*WRAPPER, SOCKFTPD, *args], input=data, capture_output=True,
+                          timeout=timeout * (3 if WRAPPER else 1))
 
 
 def check_seed_log(test, text, who):

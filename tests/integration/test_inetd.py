@@ -16,7 +16,10 @@ class Inetd(unittest.TestCase):
         name = "[%s]:%d" % (host, port) if family == socket.AF_INET6 else "%s:%d" % (host, port)
         srv = socket_activate([name], extra=["--inetd"])
         try:
-            got, cport = seed_session(host, port, family)
+            try:
+                got, cport = seed_session(host, port, family)
+            except AssertionError as e:
+                raise AssertionError("%s\nserver log:\n%s" % (e, srv.log.text()))
             self.assertEqual(got, SEED_EXPECT)
             who = "[%s]:%d" % (host, cport) if family == socket.AF_INET6 else "%s:%d" % (host, cport)
             srv.log.wait_for(lambda l: "%s disconnected" % who in l)
