@@ -9,7 +9,7 @@ Driven by bench/transfer.sh; the subcommands are:
   ftp NAME PORT USER ROOT REPS      run every FTP measurement, JSON on stdout
                                     (the password in $FTPBENCH_PASS)
   raw FILE REPS                     the loopback ceiling: os.sendfile -> reader
-  report SCRATCH_DESC JSON...       the table and the ratios
+  report SCRATCH_DESC ROUNDS JSON... the table and the ratios
 
 The same reader (sink) receives RETR data and the raw ceiling's data.
 """
@@ -350,14 +350,36 @@ def med(v):
     return statistics.median(v) if isinstance(v, list) and v else None
 
 
-def report(scratch_desc, paths):
-    rows = []
-    for p in paths:
+def load(path):
+    """Merge the JSON lines of one server's file (one line per round)."""
+    res = {"server": os.path.basename(path), "errors": []}
+    try:
+        with open(path) as f:
+            lines = [ln for ln in f.read().splitlines() if ln.strip()]
+    except OSError as e:
+        res["errors"].append("no result: %s" % e)
+        return res
+    if not lines:
+        res["errors"].append("no result (the client printed nothing)")
+    for ln in lines:
         try:
-            with open(p) as f:
-                rows.append(json.loads(f.read().strip().splitlines()[-1]))
-        except (OSError, ValueError, IndexError) as e:
-            rows.append({"server": os.path.basename(p), "errors": ["no result: %s" % e]})
+            r = json.loads(ln)
+        except ValueError as e:
+            res["errors"].append("bad result line: %s" % e)
+            continue
+        res["server"] = r["server"]
+        res["errors"] += r.get("errors", [])
+        for k, v in r.items():
+            if k.endswith("_s"):
+                if v == "unsupported" or res.get(k) == "unsupported":
+                    res[k] = "unsupported"
+                else:
+                    res.setdefault(k, []).extend(v)
+    return res
+
+
+def report(scratch_desc, reps, paths):
+    rows = [load(p) for p in paths]
     mb = BIG_SIZE / 1e6
 
     def fig(r, key):
@@ -368,9 +390,7 @@ def report(scratch_desc, paths):
         if m is None:
             return ("ERR" if r.get("errors") else "-"), None
         if key in ("retr_s", "stor_s"):
-            x = mb / m
-            lo, hi = mb / max(v), mb / min(v)
-            return "%.0f (%.0f-%.0f)" % (x, lo, hi), x
+            return "%.0f (%.0f-%.0f)" % (mb / m, mb / max(v), mb / min(v)), mb / m
         if key == "small_s":
             x = SMALL_COUNT / m
             return "%.0f (%.0f-%.0f)" % (x, SMALL_COUNT / max(v), SMALL_COUNT / min(v)), x
@@ -390,34 +410,33 @@ def report(scratch_desc, paths):
             vals[(r["server"], k)] = x
         table.append(line)
     w = [max(len(t[i]) for t in table) for i in range(len(table[0]))]
-    print("Median of the repetitions (min-max); MB = 10^6 bytes; scratch: %s" % scratch_desc)
+    print("median of %s rounds (min-max); MB = 10^6 bytes; LIST/MLSD: seconds, lower is better"
+          % reps)
+    print("scratch: %s" % scratch_desc)
+    print()
     for i, t in enumerate(table):
         print("  ".join(c.ljust(w[j]) if j == 0 else c.rjust(w[j]) for j, c in enumerate(t)))
         if i == 0:
             print("  ".join("-" * x for x in w))
 
     print()
-    print("sockftpd ratios:")
+    print("sockftpd ratios (medians; > 1: sockftpd is faster):")
 
-    def ratio(label, a, b, better_low=False):
-        if a is None or b is None or not b:
-            print("  %-44s n/a" % label)
-            return
-        r = (b / a) if better_low else (a / b)
-        print("  %-44s %.2f" % (label, r))
+    def ratio(label, r):
+        print("  %-42s %s" % (label, "n/a" if r is None else "%.3g" % r))
 
     s = lambda k: vals.get(("sockftpd", k))
-    ratio("RETR / raw loopback ceiling", s("retr_s"), vals.get(("raw", "retr_s")))
+    raw = vals.get(("raw", "retr_s"))
+    ratio("RETR / raw loopback ceiling", s("retr_s") / raw if s("retr_s") and raw else None)
     for k, label, low in (("stor_s", "STOR", False), ("small_s", "small files", False),
-                          ("list_s", "LIST (speed: their time / ours)", True)):
+                          ("list_s", "LIST", True)):
         others = [(n, vals.get((n, k))) for n in ("vsftpd", "pure-ftpd")]
-        others = [(n, v) for n, v in others if v is not None]
-        if not others:
-            ratio("%s vs the faster of vsftpd, pure-ftpd" % label, s(k), None)
+        others = [(n, v) for n, v in others if v]
+        if not others or not s(k):
+            ratio("%s vs the faster of vsftpd, pure-ftpd" % label, None)
             continue
         n, v = (min if low else max)(others, key=lambda t: t[1])
-        ratio("%s vs %s (faster of the two)" % (label, n), s(k), v, low)
-    print("  (> 1: sockftpd is faster)")
+        ratio("%s vs %s (the faster)" % (label, n), v / s(k) if low else s(k) / v)
 
     errs = [(r["server"], e) for r in rows for e in r.get("errors", [])]
     if errs:
@@ -442,7 +461,7 @@ def main(argv):
     elif cmd == "raw":
         run_raw(a[0], int(a[1]))
     elif cmd == "report":
-        return report(a[0], a[1:])
+        return report(a[0], a[1], a[2:])
     else:
         print(__doc__, file=sys.stderr)
         return 2
