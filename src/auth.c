@@ -4,10 +4,12 @@
 #include <crypt.h>
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "log.h"
 
@@ -70,15 +72,25 @@ static bool password_ok(const char *pass, const char *hash)
 	return h && h[0] != '*' && same(h, hash);
 }
 
-static int check_users_file(const char *file, const char *user, const char *pass,
+static int check_users_file(const char *file, int fd, const char *user, const char *pass,
 			    struct login *out)
 {
 	static struct user_entry e, first;
 	char line[USER_NAME_MAX + USER_HASH_MAX + USER_HOME_MAX + 8];
 	unsigned lineno = 0;
 	bool found = false, have_first = false, ok = false;
-	FILE *f = fopen(file, "re");
+	FILE *f;
 
+	/* opened before privileges were dropped, or now */
+	if (fd >= 0) {
+		int copy = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+
+		f = copy >= 0 && lseek(copy, 0, SEEK_SET) == 0 ? fdopen(copy, "r") : NULL;
+		if (!f && copy >= 0)
+			close(copy);
+	} else {
+		f = fopen(file, "re");
+	}
 	if (!f) {
 		log_msg(LOG_ERR, "error", "users file %s: %s", file, strerror(errno));
 		return -1;
@@ -144,10 +156,20 @@ int auth_check(const struct config *cfg, const char *user, const char *pass,
 	       struct login *out)
 {
 	memset(out, 0, sizeof(*out));
+	out->root_fd = -1;
 	if (auth_is_anonymous(cfg, user)) {
 		struct stat st;
-		int r = stat(cfg->anonymous_root, &st);
+		int r;
 
+		if (cfg->anonymous_fd >= 0) {
+			out->root_fd = fcntl(cfg->anonymous_fd, F_DUPFD_CLOEXEC, 0);
+			if (out->root_fd < 0)
+				return -1;
+			r = 0;
+			st.st_mode = S_IFDIR;
+		} else {
+			r = stat(cfg->anonymous_root, &st);
+		}
 		if (r < 0 || !S_ISDIR(st.st_mode)) {
 			log_msg(LOG_ERR, "error", "--anonymous %s: %s", cfg->anonymous_root,
 				r < 0 ? strerror(errno) : "not a directory");
@@ -161,5 +183,5 @@ int auth_check(const struct config *cfg, const char *user, const char *pass,
 	}
 	if (!cfg->users_file)
 		return -1;
-	return check_users_file(cfg->users_file, user, pass, out);
+	return check_users_file(cfg->users_file, cfg->users_fd, user, pass, out);
 }

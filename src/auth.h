@@ -12,6 +12,7 @@
 struct login {
 	char name[USER_NAME_MAX];
 	char root[USER_HOME_MAX];
+	int root_fd;        /* the root already open (privileges dropped), or -1 */
 	bool rw;
 	bool anonymous;
 };

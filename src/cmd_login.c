@@ -59,7 +59,9 @@ int cmd_pass(struct session *s, const struct command *cmd)
 		ok = auth_check(s->cfg, s->user, pass, &login);
 		memset(pass, 0, sizeof(pass));
 	}
-	if (ok == 0 && vfs_open_root(&s->vfs, login.root, login.rw) < 0) {
+	if (ok == 0 && login.root_fd >= 0)
+		vfs_set_root_fd(&s->vfs, login.root_fd, login.rw);
+	else if (ok == 0 && vfs_open_root(&s->vfs, login.root, login.rw) < 0) {
 		log_msg(LOG_ERR, "error", "%s: root %s of %s cannot be opened", s->who,
 			login.root, login.name);
 		ok = -1;

@@ -7,6 +7,7 @@
 #include "activation.h"
 #include "log.h"
 #include "options.h"
+#include "sandbox.h"
 #include "session.h"
 
 #ifndef SOCKFTPD_VERSION
@@ -49,6 +50,11 @@ int main(int argc, char *argv[])
 	/* A peer that goes away must not kill us in the middle of a write. */
 	signal(SIGPIPE, SIG_IGN);
 	if (activation_detect(&act, err, sizeof(err)) < 0) {
+		log_msg(LOG_ERR, "error", "%s", err);
+		return 2;
+	}
+	/* No byte from the client is read before this. */
+	if (sandbox_enter(&cfg, err, sizeof(err)) < 0) {
 		log_msg(LOG_ERR, "error", "%s", err);
 		return 2;
 	}

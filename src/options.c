@@ -9,7 +9,7 @@
 
 enum option_id {
 	OPT_HELP, OPT_VERSION, OPT_LOG, OPT_ANONYMOUS, OPT_USERS, OPT_PASV_ADDRESS,
-	OPT_PASV_PORTS, OPT_IDLE_TIMEOUT, OPT_DATA_TIMEOUT, OPT_LOGIN_DELAY,
+	OPT_PASV_PORTS, OPT_IDLE_TIMEOUT, OPT_DATA_TIMEOUT, OPT_LOGIN_DELAY, OPT_RUN_AS,
 };
 
 struct option_def {
@@ -39,6 +39,8 @@ static const struct option_def option_table[] = {
 	 "give up on a data connection that stalls this long (default 120)"},
 	{OPT_LOGIN_DELAY, 0, "login-delay", "MS",
 	 "wait this long before answering a failed login (default 1000)"},
+	{OPT_RUN_AS, 0, "run-as", "USER",
+	 "when started as root, switch to USER before the first command (default nobody)"},
 };
 
 #define N_OPTIONS (sizeof(option_table) / sizeof(option_table[0]))
@@ -50,6 +52,9 @@ void config_defaults(struct config *cfg)
 	cfg->idle_timeout = 300;
 	cfg->data_timeout = 120;
 	cfg->login_delay_ms = 1000;
+	cfg->run_as = "nobody";
+	cfg->anonymous_fd = -1;
+	cfg->users_fd = -1;
 }
 
 /* A whole decimal number in [min, max]. */
@@ -200,6 +205,13 @@ enum options_result options_parse(struct config *cfg, int argc,
 					 "from 1 to 86400", o->name, value);
 				return OPTIONS_ERROR;
 			}
+			break;
+		case OPT_RUN_AS:
+			if (!*value) {
+				snprintf(err, errcap, "--run-as needs a user name");
+				return OPTIONS_ERROR;
+			}
+			cfg->run_as = value;
 			break;
 		case OPT_LOGIN_DELAY:
 			if (set_uint(&cfg->login_delay_ms, value, 0, 60000) < 0) {

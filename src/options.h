@@ -21,6 +21,12 @@ struct config {
 	unsigned idle_timeout;        /* --idle-timeout seconds (default 300) */
 	unsigned data_timeout;        /* --data-timeout seconds (default 120) */
 	unsigned login_delay_ms;      /* --login-delay ms before a failed login's 530 */
+	const char *run_as;           /* --run-as: the user a root start switches to */
+
+	/* set by the sandbox when it drops root: what stays open */
+	int anonymous_fd;             /* the anonymous root, or -1 */
+	int users_fd;                 /* the users file, or -1 */
+	int chrooted;                 /* the anonymous root is now "/" */
 };
 
 enum options_result {

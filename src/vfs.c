@@ -27,12 +27,17 @@ int vfs_open_root(struct vfs *v, const char *dir, bool writable)
 
 	if (fd < 0)
 		return -1;
+	vfs_set_root_fd(v, fd, writable);
+	return 0;
+}
+
+void vfs_set_root_fd(struct vfs *v, int fd, bool writable)
+{
 	vfs_close(v);
 	v->root_fd = fd;
 	v->writable = writable;
 	v->cwd[0] = '/';
 	v->cwd[1] = '\0';
-	return 0;
 }
 
 void vfs_close(struct vfs *v)

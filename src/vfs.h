@@ -22,6 +22,8 @@ void vfs_init(struct vfs *v);
 
 /* Open dir as the root.  -1 with errno. */
 int vfs_open_root(struct vfs *v, const char *dir, bool writable);
+/* Take an already open directory fd as the root (the vfs owns it now). */
+void vfs_set_root_fd(struct vfs *v, int fd, bool writable);
 void vfs_close(struct vfs *v);
 
 /* Resolve the client's path against the cwd into vpath (VPATH_MAX bytes).

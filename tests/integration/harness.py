@@ -44,6 +44,24 @@ def skip_unless_root(test):
         raise unittest.SkipTest("needs root")
 
 
+# Started as root (as in CI), sockftpd switches to --run-as, by default
+# nobody, before it reads a command: the trees it serves must be nobody's.
+SERVER_UID = SERVER_GID = 65534
+
+
+def give_to_server(*paths):
+    """chown -R the paths to the server's user when the tests run as root,
+    and let it traverse their parent directory."""
+    if os.geteuid() != 0:
+        return
+    for path in paths:
+        os.chmod(os.path.dirname(os.path.abspath(path)), 0o755)
+        for top, dirs, files in os.walk(path):
+            os.lchown(top, SERVER_UID, SERVER_GID)
+            for name in dirs + files:
+                os.lchown(os.path.join(top, name), SERVER_UID, SERVER_GID)
+
+
 def free_port(family=socket.AF_INET, host="127.0.0.1"):
     with socket.socket(family, socket.SOCK_STREAM) as s:
         s.bind((host, 0))

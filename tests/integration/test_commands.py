@@ -12,8 +12,9 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (SOCKFTPD, TIMEOUT, Ftp, Server, free_port, main,  # noqa: E402
-                     make_users_file, recv_until_eof, socket_activate)
+from harness import (SOCKFTPD, TIMEOUT, Ftp, Server, free_port,  # noqa: E402
+                     give_to_server, main, make_users_file, recv_until_eof,
+                     socket_activate)
 
 
 class Tree:
@@ -46,6 +47,7 @@ class Tree:
         self.users = os.path.join(t, "users")
         make_users_file(self.users, [("alice", "secret-a", self.home, "rw"),
                                      ("robin", "secret-r", self.rohome, "ro")])
+        give_to_server(self.outside, self.anon, self.home, self.rohome)
 
     def cleanup(self):
         self.tmp.cleanup()
@@ -426,6 +428,7 @@ class DataConnections(Base):
         big = os.path.join(self.tree.home, "huge.bin")
         with open(big, "wb") as fh:
             fh.truncate(512 * 1024 * 1024)  # sparse: no disk used
+        give_to_server(big)
         try:
             f = self.connect("alice", "secret-a")
             d = f.pasv()
@@ -458,6 +461,7 @@ class AtomicUpload(Base):
         path = os.path.join(self.tree.home, "keep.bin")
         with open(path, "wb") as fh:
             fh.write(b"old content")
+        give_to_server(path)
         f = self.connect("alice", "secret-a")
         d = f.pasv()
         self.assertEqual(f.cmd("STOR keep.bin")[0], 150)
@@ -475,6 +479,7 @@ class AtomicUpload(Base):
         path = os.path.join(self.tree.home, "keep2.bin")
         with open(path, "wb") as fh:
             fh.write(b"old content")
+        give_to_server(path)
         f = self.connect("alice", "secret-a")
         d = f.pasv()
         self.assertEqual(f.cmd("STOR keep2.bin")[0], 150)
@@ -491,6 +496,7 @@ class AtomicUpload(Base):
         path = os.path.join(self.tree.home, "keep3.bin")
         with open(path, "wb") as fh:
             fh.write(b"old content")
+        give_to_server(path)
         f = self.connect("alice", "secret-a")
         self.assertEqual(f.stor("keep3.bin", b"new content")[0], 226)
         with open(path, "rb") as fh:
@@ -506,12 +512,14 @@ class DiskFull(unittest.TestCase):
         if os.geteuid() != 0 or not shutil.which("unshare"):
             self.skipTest("needs root and unshare to mount a small tmpfs")
         with tempfile.TemporaryDirectory() as t:
+            os.chmod(t, 0o755)
             home = os.path.join(t, "home")
             os.makedirs(home)
             users = os.path.join(t, "users")
             make_users_file(users, [("alice", "pw", home, "rw")])
             port = free_port()
-            script = ('mount -t tmpfs -o size=1m tmpfs "$0" && printf old > "$0/f.bin" && '
+            script = ('mount -t tmpfs -o size=1m,uid=65534,gid=65534 tmpfs "$0" && '
+                      'printf old > "$0/f.bin" && chown 65534:65534 "$0/f.bin" && '
                       'exec systemd-socket-activate -a -l 127.0.0.1:$1 -- "$2" --users "$3" '
                       '--login-delay 0')
             srv = Server(["unshare", "-m", "--propagation", "private", "sh", "-c", script,
@@ -580,6 +588,7 @@ class NoLogins(unittest.TestCase):
 class UsersFileProblems(unittest.TestCase):
     def test_reported_with_file_and_line(self):
         with tempfile.TemporaryDirectory() as t:
+            os.chmod(t, 0o755)
             users = os.path.join(t, "users")
             make_users_file(users, [("ghost", "pw", os.path.join(t, "missing"), "rw")])
             with open(users, "a") as fh:

@@ -16,7 +16,8 @@ import unittest
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import TIMEOUT, free_port, main, socket_activate  # noqa: E402
+from harness import (TIMEOUT, free_port, give_to_server, main,  # noqa: E402
+                     socket_activate)
 
 CLIENT_TIMEOUT = 60  # every client run is bounded by this (seconds)
 USER, PASSWORD = "alice", "s3cret-Pass"
@@ -127,6 +128,7 @@ class Interop(unittest.TestCase):
     def server(self, host="127.0.0.1"):
         """Yield (srv, "host:port" for URLs); the server is always stopped,
         and its log is printed when the body failed."""
+        give_to_server(self.anon, self.home)
         fam = socket.AF_INET6 if ":" in host else socket.AF_INET
         port = free_port(fam, host)
         hostport = "[%s]:%d" % (host, port) if fam == socket.AF_INET6 else "%s:%d" % (host, port)

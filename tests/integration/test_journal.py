@@ -21,6 +21,7 @@ def inner(mode):
     os.makedirs("/run/systemd/journal")
     j = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
     j.bind("/run/systemd/journal/socket")
+    os.chmod("/run/systemd/journal/socket", 0o666)  # the server runs as nobody
     env = dict(os.environ)
     with tempfile.TemporaryFile() as err:
         args = [SOCKFTPD]
