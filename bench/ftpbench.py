@@ -10,6 +10,7 @@ Driven by bench/transfer.sh; the subcommands are:
                                     (the password in $FTPBENCH_PASS)
   raw FILE REPS                     the loopback ceiling: os.sendfile -> reader
   report SCRATCH_DESC ROUNDS JSON... the table and the ratios
+  failed-sessions JSON...           control ports of the sessions that failed
 
 The same reader (sink) receives RETR data and the raw ceiling's data.
 """
@@ -168,7 +169,7 @@ def retr_big(c, buf):
 
 
 def stor_big(c, src_path, rep):
-    name = "up/stor-%d.bin" % rep
+    name = "up/stor-%d-%d.bin" % (os.getpid(), rep)
     with open(src_path, "rb") as src:
         d = c.pasv()
         t0 = time.perf_counter()
@@ -243,6 +244,7 @@ def run_ftp(name, port, user, password, root, reps):
         except OSError as e:
             res["errors"].append("%s: connect: %s" % (key, e))
             return
+        cport = c.sock.getsockname()[1]
         try:
             c.login(user, password)
             vals = []
@@ -254,7 +256,8 @@ def run_ftp(name, port, user, password, root, reps):
                 vals.append(v)
             res[key] = vals
         except (OSError, FTPError) as e:
-            res["errors"].append("%s: %s: %s" % (key, type(e).__name__, e))
+            res["errors"].append("%s: session from 127.0.0.1:%d: %s: %s"
+                                 % (key, cport, type(e).__name__, e))
         finally:
             c.quit()
 
@@ -423,7 +426,7 @@ def report(scratch_desc, reps, paths):
     print("sockftpd ratios (medians; > 1: sockftpd is faster):")
 
     def ratio(label, r):
-        print("  %-42s %s" % (label, "n/a" if r is None else "%.3g" % r))
+        print("  %-46s %s" % (label, "n/a" if r is None else "%.3g" % r))
 
     s = lambda k: vals.get(("sockftpd", k))
     raw = vals.get(("raw", "retr_s"))
@@ -460,6 +463,12 @@ def main(argv):
         run_ftp(a[0], int(a[1]), a[2], os.environ.get("FTPBENCH_PASS", ""), a[3], int(a[4]))
     elif cmd == "raw":
         run_raw(a[0], int(a[1]))
+    elif cmd == "failed-sessions":
+        for p in a:
+            for e in load(p)["errors"]:
+                m = re.search(r"session from 127\.0\.0\.1:(\d+)", e)
+                if m:
+                    print(m.group(1))
     elif cmd == "report":
         return report(a[0], a[1], a[2:])
     else:
@@ -469,4 +478,7 @@ def main(argv):
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv))
+    try:
+        sys.exit(main(sys.argv))
+    except KeyboardInterrupt:
+        sys.exit(130)

@@ -23,10 +23,16 @@ static int limit(int resource, rlim_t v)
 	struct rlimit rl = {v, v};
 	struct rlimit cur;
 
+	if (getrlimit(resource, &cur) < 0)
+		return -1;
 	/* never raise a limit the administrator set lower */
-	if (getrlimit(resource, &cur) == 0 && cur.rlim_max != RLIM_INFINITY &&
-	    cur.rlim_max < v)
+	if (cur.rlim_max != RLIM_INFINITY && cur.rlim_max < v)
 		rl.rlim_cur = rl.rlim_max = cur.rlim_max;
+	if (setrlimit(resource, &rl) == 0)
+		return 0;
+	/* Some supervisors (valgrind) keep the hard limit for themselves: the
+	 * soft limit still binds what the session can do. */
+	rl.rlim_max = cur.rlim_max;
 	return setrlimit(resource, &rl);
 }
 
