@@ -192,11 +192,14 @@ def small_files(c, buf):
     total = 0
     t0 = time.perf_counter()
     for i in range(SMALL_COUNT):
-        d = c.pasv()
-        c.transfer_start("RETR small/f%04d" % i)
-        total += sink(d, buf)
-        d.close()
-        c.transfer_end("RETR small/f%04d" % i)
+        try:
+            d = c.pasv()
+            c.transfer_start("RETR small/f%04d" % i)
+            total += sink(d, buf)
+            d.close()
+            c.transfer_end("RETR small/f%04d" % i)
+        except (OSError, FTPError) as e:
+            raise FTPError("file %d of %d: %s" % (i + 1, SMALL_COUNT, e)) from e
     t = time.perf_counter() - t0
     if total != SMALL_COUNT * SMALL_SIZE:
         raise FTPError("small files: received %d bytes, expected %d"

@@ -5,7 +5,7 @@
 set -eu
 
 PACKAGES="meson ninja-build gcc clang pkg-config libsystemd-dev libcriterion-dev
-python3 systemd xinetd util-linux valgrind curl lftp wget openssl"
+python3 systemd xinetd util-linux valgrind curl lftp wget openssl libseccomp-dev"
 
 missing=""
 for p in $PACKAGES; do

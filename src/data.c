@@ -65,6 +65,9 @@ int data_listen(struct session *s, unsigned *port)
 	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0)
 		return -1;
+	/* Ports of finished data connections sit in TIME_WAIT for a minute:
+	 * without this a --pasv-ports range runs dry after a burst of files. */
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &(int){1}, sizeof(int));
 	if (s->cfg->pasv_lo) {
 		span = s->cfg->pasv_hi - s->cfg->pasv_lo + 1;
 		if (getrandom(&start, sizeof(start), GRND_NONBLOCK) != sizeof(start))

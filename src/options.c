@@ -10,6 +10,7 @@
 enum option_id {
 	OPT_HELP, OPT_VERSION, OPT_LOG, OPT_ANONYMOUS, OPT_USERS, OPT_PASV_ADDRESS,
 	OPT_PASV_PORTS, OPT_IDLE_TIMEOUT, OPT_DATA_TIMEOUT, OPT_LOGIN_DELAY, OPT_RUN_AS,
+	OPT_SANDBOX,
 };
 
 struct option_def {
@@ -39,6 +40,8 @@ static const struct option_def option_table[] = {
 	 "give up on a data connection that stalls this long (default 120)"},
 	{OPT_LOGIN_DELAY, 0, "login-delay", "MS",
 	 "wait this long before answering a failed login (default 1000)"},
+	{OPT_SANDBOX, 0, "sandbox", "auto|required|off",
+	 "system call filter: auto goes on without it where the kernel refuses it"},
 	{OPT_RUN_AS, 0, "run-as", "USER",
 	 "when started as root, switch to USER before the first command (default nobody)"},
 };
@@ -53,6 +56,13 @@ void config_defaults(struct config *cfg)
 	cfg->data_timeout = 120;
 	cfg->login_delay_ms = 1000;
 	cfg->run_as = "nobody";
+#if defined(__SANITIZE_ADDRESS__)
+	/* LeakSanitizer needs ptrace and threads at exit: sanitizer builds
+	 * are for testing, not for serving */
+	cfg->sandbox = SANDBOX_OFF;
+#else
+	cfg->sandbox = SANDBOX_AUTO;
+#endif
 	cfg->anonymous_fd = -1;
 	cfg->users_fd = -1;
 }
@@ -203,6 +213,19 @@ enum options_result options_parse(struct config *cfg, int argc,
 				     : &cfg->data_timeout, value, 1, 86400) < 0) {
 				snprintf(err, errcap, "--%s: '%.100s' is not a number of seconds "
 					 "from 1 to 86400", o->name, value);
+				return OPTIONS_ERROR;
+			}
+			break;
+		case OPT_SANDBOX:
+			if (strcmp(value, "auto") == 0)
+				cfg->sandbox = SANDBOX_AUTO;
+			else if (strcmp(value, "required") == 0)
+				cfg->sandbox = SANDBOX_REQUIRED;
+			else if (strcmp(value, "off") == 0)
+				cfg->sandbox = SANDBOX_OFF;
+			else {
+				snprintf(err, errcap, "--sandbox: '%.100s' is not one of %s",
+					 value, o->arg);
 				return OPTIONS_ERROR;
 			}
 			break;

@@ -12,8 +12,15 @@ enum log_target {
 	LOG_TARGET_STDERR,
 };
 
+enum sandbox_mode {
+	SANDBOX_AUTO,      /* install the filter; where it cannot be, say so and go on */
+	SANDBOX_REQUIRED,  /* no filter, no session */
+	SANDBOX_OFF,
+};
+
 struct config {
 	enum log_target log_target;
+	enum sandbox_mode sandbox;    /* --sandbox */
 	const char *anonymous_root;   /* --anonymous DIR: read-only anonymous logins */
 	const char *users_file;       /* --users FILE: virtual users */
 	const char *pasv_address;     /* --pasv-address: IPv4 announced by PASV */

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "syscall_filter.h"
 
 /* Descriptors a session needs at most: control (2), root, users file,
  * passive listener, data connection, file, directory, parent directories
@@ -109,6 +110,18 @@ int sandbox_enter(struct config *cfg, char *err, size_t errcap)
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
 		snprintf(err, errcap, "no_new_privs: %s", strerror(errno));
 		return -1;
+	}
+	if (cfg->sandbox != SANDBOX_OFF) {
+		int r = seccomp_install();
+
+		if (r < 0 && cfg->sandbox == SANDBOX_REQUIRED) {
+			snprintf(err, errcap, "cannot install the system call filter: %s "
+				 "(--sandbox=required)", strerror(-r));
+			return -1;
+		}
+		if (r < 0)
+			log_msg(LOG_WARNING, "error", "system call filter not installed: %s; "
+				"going on without it (--sandbox=auto)", strerror(-r));
 	}
 	return 0;
 }

@@ -18,7 +18,7 @@ def main():
         return 77
     failed = False
     with tempfile.TemporaryDirectory() as logs:
-        wrapper = ("valgrind --tool=memcheck --leak-check=full --errors-for-leak-kinds=definite,indirect "
+        wrapper = ("valgrind --tool=memcheck --vgdb=no --leak-check=full --errors-for-leak-kinds=definite,indirect "
                    "--show-leak-kinds=definite,indirect --track-fds=no "
                    "--log-file=%s/vg.%%p" % logs)
         env = dict(os.environ, SOCKFTPD_WRAPPER=wrapper)

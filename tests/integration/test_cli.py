@@ -38,6 +38,16 @@ class Cli(unittest.TestCase):
         self.assertEqual(r.returncode, 2)
         self.assertIn(b"--log: 'file' is not one of", r.stderr)
 
+    def test_sandbox_values(self):
+        r = run("--sandbox=sometimes")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn(b"--sandbox: 'sometimes' is not one of auto|required|off", r.stderr)
+        for v in ("auto", "required", "off"):
+            r = subprocess.run([SOCKFTPD, "--sandbox=" + v], input=b"NOOP\r\nQUIT\r\n",
+                               capture_output=True, timeout=TIMEOUT)
+            self.assertEqual(r.returncode, 0, (v, r.stderr))
+            self.assertTrue(r.stdout.endswith(b"221 Service closing control connection.\r\n"))
+
     def test_man_page_documents_every_option(self):
         man = os.path.join(os.path.dirname(__file__), "..", "..", "docs", "sockftpd.8")
         with open(man) as f:
