@@ -168,9 +168,16 @@ static int store(struct session *s, const struct command *cmd, enum store_how ho
 			}
 			fd = open_temp(dirfd, tmp, sizeof(tmp));
 		} else {
+			struct stat st;
+
+			/* O_NONBLOCK: a FIFO must not hang the session */
 			fd = vfs_open(&s->vfs, vpath,
-				      O_WRONLY | O_CREAT | (how == STORE_APPEND ? O_APPEND : 0),
-				      0666);
+				      O_WRONLY | O_CREAT | O_NONBLOCK | O_NOCTTY |
+				      (how == STORE_APPEND ? O_APPEND : 0), 0666);
+			if (fd >= 0 && (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))) {
+				close(fd);
+				return ctrl_reply(&s->ctrl, 550, "Not a regular file.");
+			}
 			if (fd >= 0 && rest && lseek(fd, rest, SEEK_SET) < 0) {
 				close(fd);
 				fd = -1;

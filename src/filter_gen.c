@@ -70,8 +70,12 @@ int main(void)
 			die(allowed[i], r);
 	}
 	for (i = 0; i < sizeof(prctl_reads) / sizeof(prctl_reads[0]); i++) {
-		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(prctl), 1,
-				     SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)prctl_reads[i]));
+		struct scmp_arg_cmp first_arg = {
+			.arg = 0, .op = SCMP_CMP_EQ,
+			.datum_a = (scmp_datum_t)prctl_reads[i], .datum_b = 0,
+		};
+
+		r = seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW, SCMP_SYS(prctl), 1, &first_arg);
 		if (r < 0)
 			die("prctl", r);
 	}

@@ -163,15 +163,33 @@ static enum xfer_status drain_pipe(int pfd, int ffd, size_t n, off_t *bytes)
 }
 
 /* Zero-copy upload: socket -> pipe -> file with splice(2). */
+static enum xfer_status splice_through(struct session *s, int dfd, int ffd, int p[2],
+				       off_t *bytes);
+
 static enum xfer_status splice_recv(struct session *s, int dfd, int ffd, off_t *bytes)
 {
 	static int p[2] = {-1, -1};
+	enum xfer_status st;
 
 	if (p[0] < 0) {
 		if (pipe2(p, O_CLOEXEC | O_NONBLOCK) < 0)
 			return XFER_NO_SPLICE;
 		fcntl(p[1], F_SETPIPE_SZ, 1 << 20);
 	}
+	st = splice_through(s, dfd, ffd, p, bytes);
+	if (st != XFER_DONE) {
+		/* bytes may be left in the pipe: they must never reach the next
+		 * upload's file */
+		close(p[0]);
+		close(p[1]);
+		p[0] = p[1] = -1;
+	}
+	return st;
+}
+
+static enum xfer_status splice_through(struct session *s, int dfd, int ffd, int p[2],
+				       off_t *bytes)
+{
 	for (;;) {
 		enum xfer_status st = wait_io(s, dfd, POLLIN);
 		ssize_t n;

@@ -42,7 +42,8 @@ class Cli(unittest.TestCase):
         r = run("--sandbox=sometimes")
         self.assertEqual(r.returncode, 2)
         self.assertIn(b"--sandbox: 'sometimes' is not one of auto|required|off", r.stderr)
-        for v in ("auto", "required", "off"):
+        # (with a sanitizer, the filter kills LeakSanitizer's exit thread)
+        for v in ("off",) if os.environ.get("SOCKFTPD_SANITIZED") else ("auto", "required", "off"):
             r = subprocess.run([SOCKFTPD, "--sandbox=" + v], input=b"NOOP\r\nQUIT\r\n",
                                capture_output=True, timeout=TIMEOUT)
             self.assertEqual(r.returncode, 0, (v, r.stderr))

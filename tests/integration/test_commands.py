@@ -226,6 +226,19 @@ class Files(Base):
         self.assertEqual(f.stor("sub", b"x")[0], 550)
         self.assertEqual(f.stor("nodir/x", b"x")[0], 550)
 
+    def test_fifo_never_blocks_the_session(self):
+        fifo = os.path.join(self.tree.home, "fifo")
+        os.mkfifo(fifo)
+        give_to_server(fifo)
+        f = self.connect("alice", "secret-a")
+        d = f.pasv()
+        self.assertEqual(f.cmd("APPE fifo")[0], 550)
+        self.assertEqual(f.cmd("REST 1")[0], 350)
+        self.assertEqual(f.cmd("STOR fifo")[0], 550)
+        self.assertEqual(f.cmd("RETR fifo")[0], 550)
+        d.close()
+        self.assertEqual(f.cmd("NOOP")[0], 200)
+
     def test_listings(self):
         f = self.connect("alice", "secret-a")
         code, _, data = f.listing("LIST")

@@ -71,7 +71,8 @@ class Privileges(unittest.TestCase):
         self.assertEqual(field(status, "NoNewPrivs"), ["1"])
         self.assertRegex(limits, r"Max core file size\s+0\s+0")
         self.assertRegex(limits, r"Max open files\s+64\s+64")
-        self.assertRegex(limits, r"Max processes\s+0\s+0")
+        if not os.environ.get("SOCKFTPD_SANITIZED"):  # LeakSanitizer needs a thread
+            self.assertRegex(limits, r"Max processes\s+0\s+0")
 
     def test_anonymous_only_is_chrooted_and_unprivileged(self):
         srv, f = self.session(["--anonymous", self.anon])
