@@ -72,8 +72,14 @@ int cmd_pass(struct session *s, const struct command *cmd)
 		s->have_user = false;
 		s->login_failures++;
 		log_escape(user, sizeof(user), s->user, strlen(s->user));
-		log_msg(LOG_WARNING, "login-failed", "%s: failed login for %s", s->who, user);
-		delay_ms(s->cfg->login_delay_ms);
+		log_msg(LOG_WARNING, "login-failed", "%s: failed login for %s (%u of %u)",
+			s->who, user, s->login_failures, s->cfg->max_login_failures);
+		/* each failure waits longer: 1, 2, 3... times the delay */
+		delay_ms(s->cfg->login_delay_ms * s->login_failures);
+		if (s->login_failures >= s->cfg->max_login_failures) {
+			s->quit = true;
+			return ctrl_reply(&s->ctrl, 421, "Too many failed logins, closing.");
+		}
 		return ctrl_reply(&s->ctrl, 530, "Login incorrect.");
 	}
 	s->login = login;

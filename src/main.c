@@ -2,6 +2,8 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "activation.h"
@@ -57,6 +59,12 @@ int main(int argc, char *argv[])
 	if (sandbox_enter(&cfg, err, sizeof(err)) < 0) {
 		log_msg(LOG_ERR, "error", "%s", err);
 		return 2;
+	}
+	if (act.mode != ACTIVATION_PIPE) {
+		/* a client that stops reading its replies cannot hold the process */
+		struct timeval tv = {.tv_sec = (time_t)cfg.idle_timeout};
+
+		setsockopt(act.out_fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 	}
 	session_init(&s, &cfg, &act);
 	return session_run(&s);

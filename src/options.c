@@ -10,7 +10,7 @@
 enum option_id {
 	OPT_HELP, OPT_VERSION, OPT_LOG, OPT_ANONYMOUS, OPT_USERS, OPT_PASV_ADDRESS,
 	OPT_PASV_PORTS, OPT_IDLE_TIMEOUT, OPT_DATA_TIMEOUT, OPT_LOGIN_DELAY, OPT_RUN_AS,
-	OPT_SANDBOX,
+	OPT_SANDBOX, OPT_MAX_LOGIN_FAILURES, OPT_LOGIN_TIMEOUT, OPT_RATE_LIMIT,
 };
 
 struct option_def {
@@ -40,6 +40,12 @@ static const struct option_def option_table[] = {
 	 "give up on a data connection that stalls this long (default 120)"},
 	{OPT_LOGIN_DELAY, 0, "login-delay", "MS",
 	 "wait this long before answering a failed login (default 1000)"},
+	{OPT_MAX_LOGIN_FAILURES, 0, "max-login-failures", "N",
+	 "close the connection (421) after N failed logins (default 3)"},
+	{OPT_LOGIN_TIMEOUT, 0, "login-timeout", "SECONDS",
+	 "close a connection not logged in after this long (421; default 60)"},
+	{OPT_RATE_LIMIT, 0, "rate-limit", "BYTES/S",
+	 "cap each session's transfers at this many bytes per second (default: none)"},
 	{OPT_SANDBOX, 0, "sandbox", "auto|required|off",
 	 "system call filter: auto goes on without it where the kernel refuses it"},
 	{OPT_RUN_AS, 0, "run-as", "USER",
@@ -56,6 +62,8 @@ void config_defaults(struct config *cfg)
 	cfg->data_timeout = 120;
 	cfg->login_delay_ms = 1000;
 	cfg->run_as = "nobody";
+	cfg->max_login_failures = 3;
+	cfg->login_timeout = 60;
 #if defined(__SANITIZE_ADDRESS__)
 	/* LeakSanitizer needs ptrace and threads at exit: sanitizer builds
 	 * are for testing, not for serving */
@@ -216,6 +224,31 @@ enum options_result options_parse(struct config *cfg, int argc,
 				return OPTIONS_ERROR;
 			}
 			break;
+		case OPT_MAX_LOGIN_FAILURES:
+			if (set_uint(&cfg->max_login_failures, value, 1, 1000) < 0) {
+				snprintf(err, errcap, "--max-login-failures: '%.100s' is not a "
+					 "number from 1 to 1000", value);
+				return OPTIONS_ERROR;
+			}
+			break;
+		case OPT_LOGIN_TIMEOUT:
+			if (set_uint(&cfg->login_timeout, value, 1, 86400) < 0) {
+				snprintf(err, errcap, "--login-timeout: '%.100s' is not a number of "
+					 "seconds from 1 to 86400", value);
+				return OPTIONS_ERROR;
+			}
+			break;
+		case OPT_RATE_LIMIT: {
+			unsigned v;
+
+			if (set_uint(&v, value, 1024, 4000000000UL) < 0) {
+				snprintf(err, errcap, "--rate-limit: '%.100s' is not a number of "
+					 "bytes per second from 1024 to 4000000000", value);
+				return OPTIONS_ERROR;
+			}
+			cfg->rate_limit = v;
+			break;
+		}
 		case OPT_SANDBOX:
 			if (strcmp(value, "auto") == 0)
 				cfg->sandbox = SANDBOX_AUTO;

@@ -29,6 +29,9 @@ struct config {
 	unsigned data_timeout;        /* --data-timeout seconds (default 120) */
 	unsigned login_delay_ms;      /* --login-delay ms before a failed login's 530 */
 	const char *run_as;           /* --run-as: the user a root start switches to */
+	unsigned max_login_failures;  /* --max-login-failures: then 421 and close */
+	unsigned login_timeout;       /* --login-timeout seconds to log in (default 60) */
+	unsigned long long rate_limit; /* --rate-limit bytes/s per session, 0: none */
 
 	/* set by the sandbox when it drops root: what stays open */
 	int anonymous_fd;             /* the anonymous root, or -1 */

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cmd.h"
@@ -264,9 +265,18 @@ int session_end_transfer(struct session *s, int status, const char *verb,
 	return -1;
 }
 
+static long long monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 int session_run(struct session *s)
 {
 	const char *who = s->who;
+	long long login_deadline;
 	int status = 0;
 
 	if (ctrl_reply(&s->ctrl, 220, NULL) < 0)
@@ -275,16 +285,32 @@ int session_run(struct session *s)
 	endpoint_format(&s->peer, s->who, sizeof(s->who));
 	log_msg(LOG_INFO, "connect", "Accepted new connection (address = %s, via %s)",
 		who, activation_mode_name(s->mode));
+	login_deadline = monotonic_ms() + (long long)s->cfg->login_timeout * 1000;
 	while (!s->quit) {
-		enum ctrl_status st = ctrl_next(&s->ctrl, (int)s->cfg->idle_timeout * 1000);
+		long long wait = (long long)s->cfg->idle_timeout * 1000;
+		bool login_wait = false;
+		enum ctrl_status st;
 		int r = 0;
 
+		if (!s->logged_in && login_deadline - monotonic_ms() < wait) {
+			wait = login_deadline - monotonic_ms();
+			login_wait = true;
+			if (wait < 0)
+				wait = 0;
+		}
+		st = ctrl_next(&s->ctrl, (int)wait);
 		if (st == CTRL_EOF)
 			break;
 		if (st == CTRL_TIMEOUT) {
-			log_msg(LOG_INFO, "timeout", "%s: idle for %u s, closing", who,
-				s->cfg->idle_timeout);
-			ctrl_reply(&s->ctrl, 421, "Timeout: closing control connection.");
+			if (login_wait) {
+				log_msg(LOG_INFO, "timeout", "%s: not logged in after %u s, closing",
+					who, s->cfg->login_timeout);
+				ctrl_reply(&s->ctrl, 421, "Login timeout: closing control connection.");
+			} else {
+				log_msg(LOG_INFO, "timeout", "%s: idle for %u s, closing", who,
+					s->cfg->idle_timeout);
+				ctrl_reply(&s->ctrl, 421, "Timeout: closing control connection.");
+			}
 			break;
 		}
 		if (st == CTRL_ERROR) {

@@ -6,6 +6,7 @@
 #include <poll.h>
 #include <string.h>
 #include <sys/sendfile.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "ascii.h"
@@ -52,6 +53,43 @@ static enum xfer_status wait_io(struct session *s, int fd, short events)
 	}
 }
 
+/* --rate-limit: moves happen in chunks of a tenth of a second's worth, and
+ * after each the transfer sleeps until it is back under the rate. */
+static size_t chunk(const struct session *s, size_t max)
+{
+	unsigned long long tenth = s->cfg->rate_limit / 10;
+
+	if (!s->cfg->rate_limit)
+		return max;
+	if (tenth < 4096)
+		tenth = 4096;
+	return tenth < max ? (size_t)tenth : max;
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void throttle(const struct session *s, long long start_ms, off_t bytes)
+{
+	long long due, left;
+
+	if (!s->cfg->rate_limit)
+		return;
+	due = start_ms + (long long)((unsigned long long)bytes * 1000 / s->cfg->rate_limit);
+	left = due - now_ms();
+	if (left > 0) {
+		struct timespec ts = {.tv_sec = left / 1000, .tv_nsec = left % 1000 * 1000000};
+
+		while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+			;
+	}
+}
+
 /* Write all of buf to the non-blocking data socket. */
 static enum xfer_status send_all(struct session *s, int dfd, const char *buf, size_t n)
 {
@@ -76,15 +114,18 @@ static enum xfer_status send_all(struct session *s, int dfd, const char *buf, si
 enum xfer_status xfer_send_file(struct session *s, int dfd, int ffd, bool ascii,
 				off_t *bytes)
 {
+	long long start = s->cfg->rate_limit ? now_ms() : 0;
+
 	*bytes = 0;
 	for (;;) {
 		enum xfer_status st;
 		ssize_t n;
 
+		throttle(s, start, *bytes);
 		if (ascii) {
 			size_t out;
 
-			n = read(ffd, iobuf, sizeof(iobuf));
+			n = read(ffd, iobuf, chunk(s, sizeof(iobuf)));
 			if (n < 0) {
 				if (errno == EINTR)
 					continue;
@@ -103,7 +144,7 @@ enum xfer_status xfer_send_file(struct session *s, int dfd, int ffd, bool ascii,
 		if (st != XFER_DONE)
 			return st;
 		/* from the file's own offset (REST moved it) */
-		n = sendfile(dfd, ffd, NULL, 1 << 30);
+		n = sendfile(dfd, ffd, NULL, chunk(s, 1 << 30));
 		if (n < 0) {
 			if (errno == EAGAIN || errno == EINTR)
 				continue;
@@ -190,13 +231,18 @@ static enum xfer_status splice_recv(struct session *s, int dfd, int ffd, off_t *
 static enum xfer_status splice_through(struct session *s, int dfd, int ffd, int p[2],
 				       off_t *bytes)
 {
+	long long start = s->cfg->rate_limit ? now_ms() : 0;
+
 	for (;;) {
-		enum xfer_status st = wait_io(s, dfd, POLLIN);
+		enum xfer_status st;
 		ssize_t n;
 
+		throttle(s, start, *bytes);
+		st = wait_io(s, dfd, POLLIN);
 		if (st != XFER_DONE)
 			return st;
-		n = splice(dfd, NULL, p[1], NULL, 1 << 20, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+		n = splice(dfd, NULL, p[1], NULL, chunk(s, 1 << 20),
+			   SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
 		if (n < 0) {
 			if (errno == EAGAIN || errno == EINTR)
 				continue;
@@ -225,6 +271,7 @@ enum xfer_status xfer_recv_file(struct session *s, int dfd, int ffd, bool ascii,
 				off_t *bytes)
 {
 	struct ascii_in conv = {false};
+	long long start;
 
 	*bytes = 0;
 	if (!ascii && !(fcntl(ffd, F_GETFL) & O_APPEND)) {
@@ -233,13 +280,16 @@ enum xfer_status xfer_recv_file(struct session *s, int dfd, int ffd, bool ascii,
 		if (st != XFER_NO_SPLICE)
 			return st;
 	}
+	start = s->cfg->rate_limit ? now_ms() : 0;
 	for (;;) {
-		enum xfer_status st = wait_io(s, dfd, POLLIN);
+		enum xfer_status st;
 		ssize_t n;
 
+		throttle(s, start, *bytes);
+		st = wait_io(s, dfd, POLLIN);
 		if (st != XFER_DONE)
 			return st;
-		n = read(dfd, iobuf, sizeof(iobuf));
+		n = read(dfd, iobuf, chunk(s, sizeof(iobuf)));
 		if (n < 0) {
 			if (errno == EAGAIN || errno == EINTR)
 				continue;
