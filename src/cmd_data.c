@@ -15,17 +15,37 @@ static int no_network(struct session *s)
 			  "Data connections need a network control connection.");
 }
 
+/* PASV, PORT and EPRT: refused after EPSV ALL, and without a network.
+ * Returns 1 after replying (*r is the reply's result), 0 to go on. */
+static int refused(struct session *s, int *r)
+{
+	if (s->data.epsv_all)
+		*r = ctrl_reply(&s->ctrl, 503, "EPSV ALL in effect: use EPSV.");
+	else if (s->mode == ACTIVATION_PIPE)
+		*r = no_network(s);
+	else
+		return 0;
+	return 1;
+}
+
+/* 522 names the protocol this connection can use (RFC 2428). */
+static int wrong_protocol(struct session *s)
+{
+	return ctrl_reply(&s->ctrl, 522, s->local.family == AF_INET6
+			  ? "Network protocol not supported, use (2)"
+			  : "Network protocol not supported, use (1)");
+}
+
 int cmd_pasv(struct session *s, const struct command *cmd)
 {
 	struct in_addr a;
 	unsigned port;
 	char text[80];
+	int r;
 
 	(void)cmd;
-	if (s->data.epsv_all)
-		return ctrl_reply(&s->ctrl, 503, "EPSV ALL in effect: use EPSV.");
-	if (s->mode == ACTIVATION_PIPE)
-		return no_network(s);
+	if (refused(s, &r))
+		return r;
 	/* PASV can only announce IPv4 (RFC 2428 section 3) */
 	if (s->local.family != AF_INET)
 		return ctrl_reply(&s->ctrl, 425, "PASV is IPv4 only: use EPSV.");
@@ -52,15 +72,11 @@ int cmd_epsv(struct session *s, const struct command *cmd)
 	if (cmd->arg_len == 1 && (cmd->arg[0] == '1' || cmd->arg[0] == '2'))
 		want = cmd->arg[0] == '1' ? AF_INET : AF_INET6;
 	else if (cmd->arg_len)
-		return ctrl_reply(&s->ctrl, 522,
-				  s->local.family == AF_INET6 ? "Network protocol not supported, use (2)"
-							       : "Network protocol not supported, use (1)");
+		return wrong_protocol(s);
 	if (s->mode == ACTIVATION_PIPE)
 		return no_network(s);
 	if (want && want != s->local.family)
-		return ctrl_reply(&s->ctrl, 522,
-				  s->local.family == AF_INET6 ? "Network protocol not supported, use (2)"
-							       : "Network protocol not supported, use (1)");
+		return wrong_protocol(s);
 	if (data_listen(s, &port) < 0) {
 		log_msg(LOG_ERR, "error", "%s: EPSV: %s", s->who, strerror(errno));
 		return ctrl_reply(&s->ctrl, 425, NULL);
@@ -92,11 +108,10 @@ int cmd_port(struct session *s, const struct command *cmd)
 {
 	struct sockaddr_storage ss;
 	socklen_t len;
+	int r;
 
-	if (s->data.epsv_all)
-		return ctrl_reply(&s->ctrl, 503, "EPSV ALL in effect: use EPSV.");
-	if (s->mode == ACTIVATION_PIPE)
-		return no_network(s);
+	if (refused(s, &r))
+		return r;
 	if (hostport_parse_port(cmd->arg, cmd->arg_len, &ss, &len) != HOSTPORT_OK)
 		return ctrl_reply(&s->ctrl, 501, "Illegal PORT command.");
 	return set_active(s, &ss, len, "PORT");
@@ -106,11 +121,10 @@ int cmd_eprt(struct session *s, const struct command *cmd)
 {
 	struct sockaddr_storage ss;
 	socklen_t len;
+	int r;
 
-	if (s->data.epsv_all)
-		return ctrl_reply(&s->ctrl, 503, "EPSV ALL in effect: use EPSV.");
-	if (s->mode == ACTIVATION_PIPE)
-		return no_network(s);
+	if (refused(s, &r))
+		return r;
 	switch (hostport_parse_eprt(cmd->arg, cmd->arg_len, &ss, &len)) {
 	case HOSTPORT_OK:
 		break;

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "log.h"
 #include "session.h"
 
@@ -102,24 +103,17 @@ int data_listen(struct session *s, unsigned *port)
 	return 0;
 }
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static int accept_from_peer(struct session *s)
 {
-	long long deadline = now_ms() + (long long)s->cfg->data_timeout * 1000;
+	long long deadline = monotonic_ms() + (long long)s->cfg->data_timeout * 1000;
 
 	for (;;) {
 		struct sockaddr_storage ss;
 		socklen_t len = sizeof(ss);
 		struct endpoint ep;
 		struct pollfd p = {.fd = s->data.listen_fd, .events = POLLIN};
-		long long left = deadline - now_ms();
+		long long left = deadline - monotonic_ms();
 		int fd, r;
 
 		if (left <= 0) {

@@ -10,6 +10,7 @@
 #include "cmd.h"
 #include "line.h"
 #include "listing.h"
+#include "clock.h"
 #include "log.h"
 #include "transfer.h"
 
@@ -265,13 +266,6 @@ int session_end_transfer(struct session *s, int status, const char *verb,
 	return -1;
 }
 
-static long long monotonic_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 int session_run(struct session *s)
 {

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "ascii.h"
+#include "clock.h"
 #include "session.h"
 
 #define IO_BUF (1 << 18)
@@ -66,13 +67,6 @@ static size_t chunk(const struct session *s, size_t max)
 	return tenth < max ? (size_t)tenth : max;
 }
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void throttle(const struct session *s, long long start_ms, off_t bytes)
 {
@@ -81,7 +75,7 @@ static void throttle(const struct session *s, long long start_ms, off_t bytes)
 	if (!s->cfg->rate_limit)
 		return;
 	due = start_ms + (long long)((unsigned long long)bytes * 1000 / s->cfg->rate_limit);
-	left = due - now_ms();
+	left = due - monotonic_ms();
 	if (left > 0) {
 		struct timespec ts = {.tv_sec = left / 1000, .tv_nsec = left % 1000 * 1000000};
 
@@ -114,7 +108,7 @@ static enum xfer_status send_all(struct session *s, int dfd, const char *buf, si
 enum xfer_status xfer_send_file(struct session *s, int dfd, int ffd, bool ascii,
 				off_t *bytes)
 {
-	long long start = s->cfg->rate_limit ? now_ms() : 0;
+	long long start = s->cfg->rate_limit ? monotonic_ms() : 0;
 
 	*bytes = 0;
 	for (;;) {
@@ -231,7 +225,7 @@ static enum xfer_status splice_recv(struct session *s, int dfd, int ffd, off_t *
 static enum xfer_status splice_through(struct session *s, int dfd, int ffd, int p[2],
 				       off_t *bytes)
 {
-	long long start = s->cfg->rate_limit ? now_ms() : 0;
+	long long start = s->cfg->rate_limit ? monotonic_ms() : 0;
 
 	for (;;) {
 		enum xfer_status st;
@@ -280,7 +274,7 @@ enum xfer_status xfer_recv_file(struct session *s, int dfd, int ffd, bool ascii,
 		if (st != XFER_NO_SPLICE)
 			return st;
 	}
-	start = s->cfg->rate_limit ? now_ms() : 0;
+	start = s->cfg->rate_limit ? monotonic_ms() : 0;
 	for (;;) {
 		enum xfer_status st;
 		ssize_t n;
