@@ -134,13 +134,17 @@ enum xfer_status xfer_send_file(struct session *s, int dfd, int ffd, bool ascii,
 			*bytes += (off_t)out;
 			continue;
 		}
-		st = wait_io(s, dfd, POLLOUT);
-		if (st != XFER_DONE)
-			return st;
-		/* from the file's own offset (REST moved it) */
+		/* from the file's own offset (REST moved it); wait (and watch
+		 * the control connection for ABOR) only when the socket is full */
 		n = sendfile(dfd, ffd, NULL, chunk(s, 1 << 30));
 		if (n < 0) {
-			if (errno == EAGAIN || errno == EINTR)
+			if (errno == EAGAIN) {
+				st = wait_io(s, dfd, POLLOUT);
+				if (st != XFER_DONE)
+					return st;
+				continue;
+			}
+			if (errno == EINTR)
 				continue;
 			/* which side failed: a file read error is EIO and friends */
 			return errno == EPIPE || errno == ECONNRESET ? XFER_NET_ERROR
