@@ -176,35 +176,35 @@ int session_path(struct session *s, const char *arg, size_t len, char *vpath)
 	return ctrl_reply(&s->ctrl, 553, "Path too long.") < 0 ? -2 : -1;
 }
 
+/* What a failed file operation answers, by errno. */
+static const struct {
+	int err;
+	int code;
+	const char *text;
+} errno_replies[] = {
+	{ENOENT, 550, "No such file or directory."},
+	{EACCES, 550, "Permission denied."},
+	{EPERM, 550, "Permission denied."},
+	{EROFS, 550, "Permission denied."},
+	{EEXIST, 550, "File exists."},
+	{ENOTDIR, 550, "Not a directory."},
+	{EISDIR, 550, "Is a directory."},
+	{ENOTEMPTY, 550, "Directory not empty."},
+	{ELOOP, 550, "Too many levels of symbolic links."},
+	{ENAMETOOLONG, 553, "File name too long."},
+	{EINVAL, 553, "File name not allowed."},
+	{ENOSPC, 552, "Insufficient storage space."},
+	{EDQUOT, 552, "Insufficient storage space."},
+};
+
 int session_reply_errno(struct session *s, int err)
 {
-	switch (err) {
-	case ENOENT:
-		return ctrl_reply(&s->ctrl, 550, "No such file or directory.");
-	case EACCES:
-	case EPERM:
-	case EROFS:
-		return ctrl_reply(&s->ctrl, 550, "Permission denied.");
-	case EEXIST:
-		return ctrl_reply(&s->ctrl, 550, "File exists.");
-	case ENOTDIR:
-		return ctrl_reply(&s->ctrl, 550, "Not a directory.");
-	case EISDIR:
-		return ctrl_reply(&s->ctrl, 550, "Is a directory.");
-	case ENOTEMPTY:
-		return ctrl_reply(&s->ctrl, 550, "Directory not empty.");
-	case ELOOP:
-		return ctrl_reply(&s->ctrl, 550, "Too many levels of symbolic links.");
-	case ENAMETOOLONG:
-		return ctrl_reply(&s->ctrl, 553, "File name too long.");
-	case EINVAL:
-		return ctrl_reply(&s->ctrl, 553, "File name not allowed.");
-	case ENOSPC:
-	case EDQUOT:
-		return ctrl_reply(&s->ctrl, 552, "Insufficient storage space.");
-	default:
-		return ctrl_replyf(&s->ctrl, 550, "%s.", strerror(err));
-	}
+	size_t i;
+
+	for (i = 0; i < sizeof(errno_replies) / sizeof(errno_replies[0]); i++)
+		if (errno_replies[i].err == err)
+			return ctrl_reply(&s->ctrl, errno_replies[i].code, errno_replies[i].text);
+	return ctrl_replyf(&s->ctrl, 550, "%s.", strerror(err));
 }
 
 int session_deny_write(struct session *s)

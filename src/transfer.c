@@ -84,6 +84,20 @@ static void throttle(const struct session *s, long long start_ms, off_t bytes)
 	}
 }
 
+/* When a transfer starts, for throttle(): 0 without a rate limit. */
+static long long pace_start(const struct session *s)
+{
+	return s->cfg->rate_limit ? monotonic_ms() : 0;
+}
+
+/* Before each read from the data socket: keep to the rate, then wait for
+ * bytes (watching the control connection). */
+static enum xfer_status pace_in(struct session *s, long long start, off_t bytes, int dfd)
+{
+	throttle(s, start, bytes);
+	return wait_io(s, dfd, POLLIN);
+}
+
 /* Write all of buf to the non-blocking data socket. */
 static enum xfer_status send_all(struct session *s, int dfd, const char *buf, size_t n)
 {
@@ -108,7 +122,7 @@ static enum xfer_status send_all(struct session *s, int dfd, const char *buf, si
 enum xfer_status xfer_send_file(struct session *s, int dfd, int ffd, bool ascii,
 				off_t *bytes)
 {
-	long long start = s->cfg->rate_limit ? monotonic_ms() : 0;
+	long long start = pace_start(s);
 
 	*bytes = 0;
 	for (;;) {
@@ -229,14 +243,12 @@ static enum xfer_status splice_recv(struct session *s, int dfd, int ffd, off_t *
 static enum xfer_status splice_through(struct session *s, int dfd, int ffd, int p[2],
 				       off_t *bytes)
 {
-	long long start = s->cfg->rate_limit ? monotonic_ms() : 0;
+	long long start = pace_start(s);
 
 	for (;;) {
-		enum xfer_status st;
+		enum xfer_status st = pace_in(s, start, *bytes, dfd);
 		ssize_t n;
 
-		throttle(s, start, *bytes);
-		st = wait_io(s, dfd, POLLIN);
 		if (st != XFER_DONE)
 			return st;
 		n = splice(dfd, NULL, p[1], NULL, chunk(s, 1 << 20),
@@ -278,13 +290,11 @@ enum xfer_status xfer_recv_file(struct session *s, int dfd, int ffd, bool ascii,
 		if (st != XFER_NO_SPLICE)
 			return st;
 	}
-	start = s->cfg->rate_limit ? monotonic_ms() : 0;
+	start = pace_start(s);
 	for (;;) {
-		enum xfer_status st;
+		enum xfer_status st = pace_in(s, start, *bytes, dfd);
 		ssize_t n;
 
-		throttle(s, start, *bytes);
-		st = wait_io(s, dfd, POLLIN);
 		if (st != XFER_DONE)
 			return st;
 		n = read(dfd, iobuf, chunk(s, sizeof(iobuf)));

@@ -276,15 +276,7 @@ class Ftp:
         return s
 
     def retr(self, path):
-        d = self.pasv()
-        code, text = self.cmd("RETR " + path)
-        if code != 150:
-            d.close()
-            return code, text, None
-        data = recv_until_eof(d, time.monotonic() + TIMEOUT)
-        d.close()
-        code, text = self.reply()
-        return code, text, data
+        return self.listing("RETR", path)
 
     def stor(self, path, data, verb="STOR"):
         d = self.pasv()
@@ -297,6 +289,7 @@ class Ftp:
         return self.reply()
 
     def listing(self, verb="LIST", arg=None):
+        """Any command that sends data to the client: (code, text, data)."""
         d = self.pasv()
         code, text = self.cmd(verb + (" " + arg if arg is not None else ""))
         if code != 150:

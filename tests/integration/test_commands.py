@@ -470,11 +470,20 @@ class DataConnections(Base):
 
 
 class AtomicUpload(Base):
-    def test_killed_client_leaves_old_file(self):
-        path = os.path.join(self.tree.home, "keep.bin")
+    def old_file(self, name):
+        path = os.path.join(self.tree.home, name)
         with open(path, "wb") as fh:
             fh.write(b"old content")
         give_to_server(path)
+        return path
+
+    def assert_old_file_kept(self, path):
+        with open(path, "rb") as fh:
+            self.assertEqual(fh.read(), b"old content")
+        self.assertEqual([n for n in os.listdir(self.tree.home) if "sockftpd-upload" in n], [])
+
+    def test_killed_client_leaves_old_file(self):
+        path = self.old_file("keep.bin")
         f = self.connect("alice", "secret-a")
         d = f.pasv()
         self.assertEqual(f.cmd("STOR keep.bin")[0], 150)
@@ -484,15 +493,10 @@ class AtomicUpload(Base):
         f.sock.close()
         d.close()
         self.srv.log.wait_for(lambda l: "STOR /keep.bin: control connection closed" in l)
-        with open(path, "rb") as fh:
-            self.assertEqual(fh.read(), b"old content")
-        self.assertEqual([n for n in os.listdir(self.tree.home) if "sockftpd-upload" in n], [])
+        self.assert_old_file_kept(path)
 
     def test_reset_data_connection_leaves_old_file(self):
-        path = os.path.join(self.tree.home, "keep2.bin")
-        with open(path, "wb") as fh:
-            fh.write(b"old content")
-        give_to_server(path)
+        path = self.old_file("keep2.bin")
         f = self.connect("alice", "secret-a")
         d = f.pasv()
         self.assertEqual(f.cmd("STOR keep2.bin")[0], 150)
@@ -500,16 +504,11 @@ class AtomicUpload(Base):
         d.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
         d.close()  # RST
         self.assertEqual(f.reply()[0], 426)
-        with open(path, "rb") as fh:
-            self.assertEqual(fh.read(), b"old content")
-        self.assertEqual([n for n in os.listdir(self.tree.home) if "sockftpd-upload" in n], [])
+        self.assert_old_file_kept(path)
         self.assertEqual(f.cmd("NOOP")[0], 200)
 
     def test_whole_upload_replaces(self):
-        path = os.path.join(self.tree.home, "keep3.bin")
-        with open(path, "wb") as fh:
-            fh.write(b"old content")
-        give_to_server(path)
+        path = self.old_file("keep3.bin")
         f = self.connect("alice", "secret-a")
         self.assertEqual(f.stor("keep3.bin", b"new content")[0], 226)
         with open(path, "rb") as fh:
