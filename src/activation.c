@@ -36,9 +36,11 @@ static void endpoints(struct activation *a, int fd)
 	else
 		snprintf(a->peer.addr, sizeof(a->peer.addr), "unknown");
 	len = sizeof(ss);
-	if (getsockname(fd, (struct sockaddr *)&ss, &len) == 0)
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) == 0) {
 		endpoint_from_sockaddr(&a->local, (struct sockaddr *)&ss, len);
-	else
+		a->local_sa = ss;
+		a->local_len = len;
+	} else
 		snprintf(a->local.addr, sizeof(a->local.addr), "unknown");
 	/* The Telnet "synch" before ABOR sends DM as urgent data: keep it in
 	 * the stream, where the line reader recognises it. */

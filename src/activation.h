@@ -3,6 +3,7 @@
 #define SOCKFTPD_ACTIVATION_H
 
 #include <stddef.h>
+#include <sys/socket.h>
 
 #include "address.h"
 
@@ -17,6 +18,8 @@ struct activation {
 	int in_fd, out_fd;
 	struct endpoint peer;   /* the client */
 	struct endpoint local;  /* this end of the control connection */
+	struct sockaddr_storage local_sa;  /* the same, for data connections */
+	socklen_t local_len;
 };
 
 /* Decide, in this order: a systemd-passed socket, a socket on fd 0, a pipe

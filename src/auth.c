@@ -152,8 +152,8 @@ static int check_users_file(const char *file, int fd, const char *user, const ch
 	return ok ? 0 : -1;
 }
 
-int auth_check(const struct config *cfg, const char *user, const char *pass,
-	       struct login *out)
+int auth_check(const struct config *cfg, const struct held *held, const char *user,
+	       const char *pass, struct login *out)
 {
 	memset(out, 0, sizeof(*out));
 	out->root_fd = -1;
@@ -161,8 +161,8 @@ int auth_check(const struct config *cfg, const char *user, const char *pass,
 		struct stat st;
 		int r;
 
-		if (cfg->anonymous_fd >= 0) {
-			out->root_fd = fcntl(cfg->anonymous_fd, F_DUPFD_CLOEXEC, 0);
+		if (held->anonymous_fd >= 0) {
+			out->root_fd = fcntl(held->anonymous_fd, F_DUPFD_CLOEXEC, 0);
 			if (out->root_fd < 0)
 				return -1;
 			r = 0;
@@ -183,5 +183,5 @@ int auth_check(const struct config *cfg, const char *user, const char *pass,
 	}
 	if (!cfg->users_file)
 		return -1;
-	return check_users_file(cfg->users_file, cfg->users_fd, user, pass, out);
+	return check_users_file(cfg->users_file, held->users_fd, user, pass, out);
 }

@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "options.h"
+#include "sandbox.h"
 #include "users.h"
 
 struct login {
@@ -23,7 +24,7 @@ bool auth_is_anonymous(const struct config *cfg, const char *user);
 /* Check user and password.  Returns 0 and fills out, or -1.  Problems an
  * administrator must see (unreadable file, malformed line, missing home) are
  * logged with the file name and line number. */
-int auth_check(const struct config *cfg, const char *user, const char *pass,
-	       struct login *out);
+int auth_check(const struct config *cfg, const struct held *held, const char *user,
+	       const char *pass, struct login *out);
 
 #endif

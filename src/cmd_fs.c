@@ -12,233 +12,231 @@
 #include "log.h"
 
 /* Reply with 257 "path" text. */
-static int reply_257(struct session *s, const char *vpath, const char *text)
+static enum outcome reply_257(struct session *s, const char *vpath, const char *text)
 {
 	char q[VPATH_MAX * 2];
 
 	path_quote(q, sizeof(q), vpath);
-	return ctrl_replyf(&s->ctrl, 257, "\"%s\" %s", q, text);
+	return replyf(s, 257, "\"%s\" %s", q, text);
 }
 
-static int change_dir(struct session *s, const char *arg, size_t len)
+static enum outcome change_dir(struct session *s, const char *arg, size_t len)
 {
 	char vpath[VPATH_MAX];
-	int r = session_path(s, arg, len, vpath), fd;
+	enum outcome r = resolve(s, arg, len, vpath);
+	int fd, e = 0;
 
-	if (r < 0)
-		return r == -1 ? 0 : -1;
+	if (r != GO_ON)
+		return r;
 	fd = vfs_open(&s->vfs, vpath, O_PATH | O_DIRECTORY, 0);
 	if (fd < 0)
-		return session_reply_errno(s, errno);
+		return reply_errno(s, errno);
 	/* O_PATH does not check search permission: ask for it. */
-	if (faccessat(fd, ".", X_OK, AT_EACCESS) < 0) {
-		int e = errno;
-		close(fd);
-		return session_reply_errno(s, e);
-	}
+	if (faccessat(fd, ".", X_OK, AT_EACCESS) < 0)
+		e = errno;
 	close(fd);
+	if (e)
+		return reply_errno(s, e);
 	memcpy(s->vfs.cwd, vpath, strlen(vpath) + 1);
-	return ctrl_reply(&s->ctrl, 250, "Directory successfully changed.");
+	return reply(s, 250, "Directory successfully changed.");
 }
 
-int cmd_cwd(struct session *s, const struct command *cmd)
+enum outcome cmd_cwd(struct session *s, const struct command *cmd)
 {
 	return change_dir(s, cmd->arg, cmd->arg_len);
 }
 
-int cmd_cdup(struct session *s, const struct command *cmd)
+enum outcome cmd_cdup(struct session *s, const struct command *cmd)
 {
 	(void)cmd;
 	return change_dir(s, "..", 2);
 }
 
-int cmd_pwd(struct session *s, const struct command *cmd)
+enum outcome cmd_pwd(struct session *s, const struct command *cmd)
 {
 	(void)cmd;
 	return reply_257(s, s->vfs.cwd, "is the current directory.");
 }
 
-/* Resolve, refuse read-only logins, open the parent: the common start of
- * every command that changes a name.  Returns the parent fd, or -1 after
- * replying (-2 on a control failure). */
-static int writable_parent(struct session *s, const char *arg, size_t len,
-			   char *vpath, const char **name)
+/* Refuse read-only logins, resolve, open the parent: the common start of
+ * every command that changes a name.  GO_ON with *fd open, or the reply's
+ * outcome. */
+static enum outcome writable_parent(struct session *s, const char *arg, size_t len,
+				    char *vpath, const char **name, int *fd)
 {
-	int r = session_deny_write(s), fd;
+	enum outcome r = need_write(s);
 
-	if (r)
-		return r < 0 ? -2 : -1;
-	r = session_path(s, arg, len, vpath);
-	if (r < 0)
+	if (r == GO_ON)
+		r = resolve(s, arg, len, vpath);
+	if (r != GO_ON)
 		return r;
-	fd = vfs_open_parent(&s->vfs, vpath, name);
-	if (fd < 0)
-		return session_reply_errno(s, errno) < 0 ? -2 : -1;
-	return fd;
+	*fd = vfs_open_parent(&s->vfs, vpath, name);
+	return *fd < 0 ? reply_errno(s, errno) : GO_ON;
 }
 
-#define PARENT_OR_RETURN(fd) \
-	do { if ((fd) < 0) return (fd) == -1 ? 0 : -1; } while (0)
+/* The errno of a call that returned r (0 when it succeeded). */
+static int err_of(int r)
+{
+	return r < 0 ? errno : 0;
+}
 
-int cmd_mkd(struct session *s, const struct command *cmd)
+enum outcome cmd_mkd(struct session *s, const struct command *cmd)
 {
 	char vpath[VPATH_MAX];
 	const char *name;
-	int fd = writable_parent(s, cmd->arg, cmd->arg_len, vpath, &name), r;
+	int fd, e;
+	enum outcome r = writable_parent(s, cmd->arg, cmd->arg_len, vpath, &name, &fd);
 
-	PARENT_OR_RETURN(fd);
-	r = mkdirat(fd, name, 0777);
-	r = r < 0 ? errno : 0;
+	if (r != GO_ON)
+		return r;
+	e = err_of(mkdirat(fd, name, 0777));
 	close(fd);
-	if (r)
-		return session_reply_errno(s, r);
-	return reply_257(s, vpath, "created.");
+	return e ? reply_errno(s, e) : reply_257(s, vpath, "created.");
 }
 
-static int unlink_reply(struct session *s, const struct command *cmd, int flags)
+static enum outcome unlink_reply(struct session *s, const struct command *cmd, int flags)
 {
 	char vpath[VPATH_MAX];
 	const char *name;
-	int fd = writable_parent(s, cmd->arg, cmd->arg_len, vpath, &name), r;
+	int fd, e;
+	enum outcome r = writable_parent(s, cmd->arg, cmd->arg_len, vpath, &name, &fd);
 
-	PARENT_OR_RETURN(fd);
-	r = unlinkat(fd, name, flags);
-	r = r < 0 ? errno : 0;
+	if (r != GO_ON)
+		return r;
+	e = err_of(unlinkat(fd, name, flags));
 	close(fd);
-	if (r == EISDIR && !flags)
-		return ctrl_reply(&s->ctrl, 550, "Is a directory: use RMD.");
-	if (r)
-		return session_reply_errno(s, r);
-	return ctrl_reply(&s->ctrl, 250, flags ? "Directory removed." : "File deleted.");
+	if (e == EISDIR && !flags)
+		return reply(s, 550, "Is a directory: use RMD.");
+	if (e)
+		return reply_errno(s, e);
+	return reply(s, 250, flags ? "Directory removed." : "File deleted.");
 }
 
-int cmd_rmd(struct session *s, const struct command *cmd)
+enum outcome cmd_rmd(struct session *s, const struct command *cmd)
 {
 	return unlink_reply(s, cmd, AT_REMOVEDIR);
 }
 
-int cmd_dele(struct session *s, const struct command *cmd)
+enum outcome cmd_dele(struct session *s, const struct command *cmd)
 {
 	return unlink_reply(s, cmd, 0);
 }
 
-int cmd_rnfr(struct session *s, const struct command *cmd)
+enum outcome cmd_rnfr(struct session *s, const struct command *cmd)
 {
 	char vpath[VPATH_MAX];
 	const char *name;
 	struct stat st;
-	int fd = writable_parent(s, cmd->arg, cmd->arg_len, vpath, &name), r;
+	int fd, e;
+	enum outcome r = writable_parent(s, cmd->arg, cmd->arg_len, vpath, &name, &fd);
 
-	PARENT_OR_RETURN(fd);
-	r = fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW);
-	r = r < 0 ? errno : 0;
+	if (r != GO_ON)
+		return r;
+	e = err_of(fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW));
 	close(fd);
-	if (r)
-		return session_reply_errno(s, r);
+	if (e)
+		return reply_errno(s, e);
 	memcpy(s->rnfr, vpath, strlen(vpath) + 1);
-	return ctrl_reply(&s->ctrl, 350, "Ready for RNTO.");
+	return reply(s, 350, "Ready for RNTO.");
 }
 
-int cmd_rnto(struct session *s, const struct command *cmd)
+enum outcome cmd_rnto(struct session *s, const struct command *cmd)
 {
 	char from[VPATH_MAX], vpath[VPATH_MAX];
 	const char *fname, *tname;
-	int ffd, tfd, r;
+	int ffd, tfd, e;
+	enum outcome r;
 
 	if (!s->rnfr[0])
-		return ctrl_reply(&s->ctrl, 503, "RNFR required first.");
+		return reply(s, 503, "RNFR required first.");
 	memcpy(from, s->rnfr, sizeof(from));
 	s->rnfr[0] = '\0';
-	tfd = writable_parent(s, cmd->arg, cmd->arg_len, vpath, &tname);
-	PARENT_OR_RETURN(tfd);
+	r = writable_parent(s, cmd->arg, cmd->arg_len, vpath, &tname, &tfd);
+	if (r != GO_ON)
+		return r;
 	ffd = vfs_open_parent(&s->vfs, from, &fname);
-	if (ffd < 0) {
-		r = errno;
-		close(tfd);
-		return session_reply_errno(s, r);
-	}
-	r = renameat(ffd, fname, tfd, tname);
-	r = r < 0 ? errno : 0;
-	close(ffd);
+	e = ffd < 0 ? errno : err_of(renameat(ffd, fname, tfd, tname));
+	if (ffd >= 0)
+		close(ffd);
 	close(tfd);
-	if (r)
-		return session_reply_errno(s, r);
-	return ctrl_reply(&s->ctrl, 250, "Rename successful.");
+	return e ? reply_errno(s, e) : reply(s, 250, "Rename successful.");
 }
 
-/* stat a path, following symlinks inside the root. */
-static int stat_path(struct session *s, const struct command *cmd, struct stat *st)
+/* stat a path, following symlinks inside the root: GO_ON, or the reply's
+ * outcome. */
+static enum outcome stat_path(struct session *s, const struct command *cmd, struct stat *st)
 {
 	char vpath[VPATH_MAX];
-	int r = session_path(s, cmd->arg, cmd->arg_len, vpath), fd;
+	enum outcome r = resolve(s, cmd->arg, cmd->arg_len, vpath);
+	int fd, e;
 
-	if (r < 0)
+	if (r != GO_ON)
 		return r;
 	fd = vfs_open(&s->vfs, vpath, O_PATH, 0);
-	if (fd < 0 || fstat(fd, st) < 0) {
-		r = errno;
-		if (fd >= 0)
-			close(fd);
-		return session_reply_errno(s, r) < 0 ? -2 : -1;
-	}
-	close(fd);
-	return 0;
+	e = fd < 0 ? errno : err_of(fstat(fd, st));
+	if (fd >= 0)
+		close(fd);
+	return e ? reply_errno(s, e) : GO_ON;
 }
 
-int cmd_size(struct session *s, const struct command *cmd)
+enum outcome cmd_size(struct session *s, const struct command *cmd)
 {
 	struct stat st;
-	int r = stat_path(s, cmd, &st);
+	enum outcome r;
 
-	if (r < 0)
-		return r == -1 ? 0 : -1;
+	/* RFC 3659 4: the size depends on TYPE; a TYPE A size would mean
+	 * reading the whole file, so it is refused (as REST is). */
+	if (s->ascii)
+		return reply(s, 550, "SIZE is not available in ASCII mode: use TYPE I.");
+	r = stat_path(s, cmd, &st);
+	if (r != GO_ON)
+		return r;
 	if (!S_ISREG(st.st_mode))
-		return ctrl_reply(&s->ctrl, 550, "Not a regular file.");
-	return ctrl_replyf(&s->ctrl, 213, "%lld", (long long)st.st_size);
+		return reply(s, 550, "Not a regular file.");
+	return replyf(s, 213, "%lld", (long long)st.st_size);
 }
 
-int cmd_mdtm(struct session *s, const struct command *cmd)
+enum outcome cmd_mdtm(struct session *s, const struct command *cmd)
 {
 	struct stat st;
 	char t[20];
-	int r = stat_path(s, cmd, &st);
+	enum outcome r = stat_path(s, cmd, &st);
 
-	if (r < 0)
-		return r == -1 ? 0 : -1;
+	if (r != GO_ON)
+		return r;
 	if (!S_ISREG(st.st_mode))
-		return ctrl_reply(&s->ctrl, 550, "Not a regular file.");
+		return reply(s, 550, "Not a regular file.");
 	listing_time(t, sizeof(t), st.st_mtime);
-	return ctrl_replyf(&s->ctrl, 213, "%s", t);
+	return replyf(s, 213, "%s", t);
 }
 
-int cmd_site_chmod(struct session *s, const char *arg, size_t len)
+enum outcome cmd_site_chmod(struct session *s, const char *arg, size_t len)
 {
 	char vpath[VPATH_MAX];
 	const char *sp = memchr(arg, ' ', len), *name;
 	unsigned mode = 0;
 	size_t i;
-	int fd, r;
+	int fd, e;
+	enum outcome r;
 
 	if (!sp || sp == arg || (size_t)(sp - arg) > 4)
-		return ctrl_reply(&s->ctrl, 501, "Usage: SITE CHMOD <octal mode> <path>.");
+		return reply(s, 501, "Usage: SITE CHMOD <octal mode> <path>.");
 	for (i = 0; arg + i < sp; i++) {
 		if (arg[i] < '0' || arg[i] > '7')
-			return ctrl_reply(&s->ctrl, 501, "Usage: SITE CHMOD <octal mode> <path>.");
+			return reply(s, 501, "Usage: SITE CHMOD <octal mode> <path>.");
 		mode = mode * 8 + (unsigned)(arg[i] - '0');
 	}
 	/* no set-id bits from a remote user */
 	if (mode > 01777)
-		return ctrl_reply(&s->ctrl, 501, "Mode not allowed.");
-	fd = writable_parent(s, sp + 1, len - (size_t)(sp + 1 - arg), vpath, &name);
-	PARENT_OR_RETURN(fd);
+		return reply(s, 501, "Mode not allowed.");
+	r = writable_parent(s, sp + 1, len - (size_t)(sp + 1 - arg), vpath, &name, &fd);
+	if (r != GO_ON)
+		return r;
 	/* fchmodat does not follow a final symlink out of the root: it cannot
 	 * change a symlink's mode on Linux and fails with EOPNOTSUPP */
-	r = fchmodat(fd, name, mode, AT_SYMLINK_NOFOLLOW);
-	r = r < 0 ? errno : 0;
+	e = err_of(fchmodat(fd, name, mode, AT_SYMLINK_NOFOLLOW));
 	close(fd);
-	if (r == EOPNOTSUPP)
-		return ctrl_reply(&s->ctrl, 550, "Cannot change the mode of a symbolic link.");
-	if (r)
-		return session_reply_errno(s, r);
-	return ctrl_reply(&s->ctrl, 200, "SITE CHMOD command ok.");
+	if (e == EOPNOTSUPP)
+		return reply(s, 550, "Cannot change the mode of a symbolic link.");
+	return e ? reply_errno(s, e) : reply(s, 200, "SITE CHMOD command ok.");
 }

@@ -13,7 +13,6 @@
 #include "cmd.h"
 #include "listing.h"
 #include "log.h"
-#include "transfer.h"
 
 enum list_kind { KIND_LIST, KIND_NLST, KIND_MLSD, KIND_STAT };
 
@@ -47,55 +46,58 @@ static bool has_glob(const char *s)
 	return strpbrk(s, "*?[") != NULL;
 }
 
-/* Resolve and open what is to be listed; replies itself on error (returns
- * -1, or -2 on a control failure). */
-static int open_target(struct session *s, const char *arg, size_t len, struct target *t,
-		       bool files_ok)
+/* The directory vpath names, or (not found) its parent filtered by the
+ * glob pattern in its last component. */
+static int open_dir_or_pattern(struct session *s, struct target *t, const char *arg,
+			       size_t len)
 {
-	int r = session_path(s, arg, len, t->vpath), fd;
+	int fd = vfs_open(&s->vfs, t->vpath, O_RDONLY | O_DIRECTORY, 0);
+	size_t plen;
+	const char *base, *slash;
+
+	if (fd >= 0 || errno != ENOENT)
+		return fd;
+	base = path_basename(t->vpath, &plen);
+	slash = memrchr(arg, '/', len);
+	if (!has_glob(base) || strlen(base) >= sizeof(t->pattern)) {
+		errno = ENOENT;
+		return -1;
+	}
+	snprintf(t->pattern, sizeof(t->pattern), "%s", base);
+	if (slash)
+		snprintf(t->prefix, sizeof(t->prefix), "%.*s", (int)(slash + 1 - arg), arg);
+	t->vpath[plen] = '\0';
+	return vfs_open(&s->vfs, t->vpath, O_RDONLY | O_DIRECTORY, 0);
+}
+
+/* Resolve and open what is to be listed: GO_ON, or the reply's outcome. */
+static enum outcome open_target(struct session *s, const char *arg, size_t len,
+				struct target *t, bool files_ok)
+{
+	enum outcome r = resolve(s, arg, len, t->vpath);
+	int fd, e;
 
 	t->dirfd = -1;
 	t->pattern[0] = t->prefix[0] = '\0';
-	if (r < 0)
+	if (r != GO_ON)
 		return r;
-	fd = vfs_open(&s->vfs, t->vpath, O_RDONLY | O_DIRECTORY, 0);
-	if (fd < 0 && errno == ENOENT) {
-		size_t plen;
-		const char *base = path_basename(t->vpath, &plen);
-		const char *slash = memrchr(arg, '/', len);
-
-		if (has_glob(base) && strlen(base) < sizeof(t->pattern)) {
-			snprintf(t->pattern, sizeof(t->pattern), "%s", base);
-			if (slash)
-				snprintf(t->prefix, sizeof(t->prefix), "%.*s",
-					 (int)(slash + 1 - arg), arg);
-			t->vpath[plen] = '\0';
-			fd = vfs_open(&s->vfs, t->vpath, O_RDONLY | O_DIRECTORY, 0);
-		} else {
-			errno = ENOENT;
-		}
-	}
+	fd = open_dir_or_pattern(s, t, arg, len);
 	if (fd < 0 && errno == ENOTDIR && files_ok) {
 		fd = vfs_open(&s->vfs, t->vpath, O_PATH, 0);
-		if (fd >= 0) {
-			r = fstat(fd, &t->st);
+		e = fd < 0 ? errno : fstat(fd, &t->st) < 0 ? errno : 0;
+		if (fd >= 0)
 			close(fd);
-			if (r == 0)
-				return 0;
-		}
+		return e ? reply_errno(s, e) : GO_ON;
 	}
-	if (fd < 0) {
-		if (errno == ENOTDIR)
-			return ctrl_reply(&s->ctrl, 501, "Not a directory.") < 0 ? -2 : -1;
-		return session_reply_errno(s, errno) < 0 ? -2 : -1;
-	}
+	if (fd < 0)
+		return errno == ENOTDIR ? reply(s, 501, "Not a directory.") : reply_errno(s, errno);
 	if (fstat(fd, &t->st) < 0) {
-		r = errno;
+		e = errno;
 		close(fd);
-		return session_reply_errno(s, r) < 0 ? -2 : -1;
+		return reply_errno(s, e);
 	}
 	t->dirfd = fd;
-	return 0;
+	return GO_ON;
 }
 
 static void lister_of(const struct session *s, struct lister *who)
@@ -110,12 +112,15 @@ static int put_entry(struct dwriter *w, enum list_kind kind, int dirfd, const ch
 		     const struct stat *st, const char *prefix, const struct lister *who,
 		     time_t now, unsigned facts)
 {
-	char line[VPATH_MAX + 512];
+	char line[2 * VPATH_MAX + 512];
 	size_t n;
 
 	switch (kind) {
 	case KIND_NLST:
-		n = (size_t)snprintf(line, sizeof(line), "%s%s\r\n", prefix, name);
+		n = listing_name(line, sizeof(line) - 2, prefix);
+		n += listing_name(line + n, sizeof(line) - 2 - n, name);
+		memcpy(line + n, "\r\n", 2);
+		n += 2;
 		break;
 	case KIND_MLSD:
 		n = listing_mlsx_line(line, sizeof(line), st, name, NULL, facts, who);
@@ -133,9 +138,30 @@ static int put_entry(struct dwriter *w, enum list_kind kind, int dirfd, const ch
 		break;
 	}
 	}
-	if (n >= sizeof(line))
-		n = sizeof(line) - 1;
 	return dw_put(w, line, n);
+}
+
+/* MLSD's cdir and pdir entries. */
+static void put_dirs(struct session *s, struct dwriter *w, const struct target *t,
+		     const struct lister *who)
+{
+	char parent[VPATH_MAX], line[512];
+	size_t plen, n = listing_mlsx_line(line, sizeof(line), &t->st, ".", "cdir",
+					    s->mlst_facts, who);
+	struct stat pst;
+	int pfd;
+
+	dw_put(w, line, n);
+	path_basename(t->vpath, &plen);
+	memcpy(parent, t->vpath, plen);
+	parent[plen] = '\0';
+	pfd = vfs_open(&s->vfs, plen ? parent : "/", O_PATH | O_DIRECTORY, 0);
+	if (pfd >= 0 && fstat(pfd, &pst) == 0) {
+		n = listing_mlsx_line(line, sizeof(line), &pst, "..", "pdir", s->mlst_facts, who);
+		dw_put(w, line, n);
+	}
+	if (pfd >= 0)
+		close(pfd);
 }
 
 /* Stream the target into w. */
@@ -156,28 +182,8 @@ static void list_into(struct session *s, struct dwriter *w, enum list_kind kind,
 			  now, s->mlst_facts);
 		return;
 	}
-	if (kind == KIND_MLSD) {
-		char parent[VPATH_MAX];
-		size_t plen;
-		struct stat pst;
-		int pfd;
-		char line[512];
-		size_t n = listing_mlsx_line(line, sizeof(line), &t->st, ".", "cdir",
-					     s->mlst_facts, &who);
-
-		dw_put(w, line, n);
-		path_basename(t->vpath, &plen);
-		memcpy(parent, t->vpath, plen);
-		parent[plen] = '\0';
-		pfd = vfs_open(&s->vfs, plen ? parent : "/", O_PATH | O_DIRECTORY, 0);
-		if (pfd >= 0 && fstat(pfd, &pst) == 0) {
-			n = listing_mlsx_line(line, sizeof(line), &pst, "..", "pdir",
-					      s->mlst_facts, &who);
-			dw_put(w, line, n);
-		}
-		if (pfd >= 0)
-			close(pfd);
-	}
+	if (kind == KIND_MLSD)
+		put_dirs(s, w, t, &who);
 	d = fdopendir(t->dirfd);
 	if (!d)
 		return;
@@ -197,84 +203,79 @@ static void list_into(struct session *s, struct dwriter *w, enum list_kind kind,
 	closedir(d);
 }
 
-static int list_command(struct session *s, const struct command *cmd, enum list_kind kind)
+static enum outcome list_command(struct session *s, const struct command *cmd,
+				 enum list_kind kind)
 {
 	static struct dwriter w;
 	struct target t;
 	const char *arg = cmd->arg;
 	size_t len = cmd->arg_len;
-	int r, dfd;
+	struct chan dc;
+	struct xfer x;
+	enum outcome r;
 
 	if (kind != KIND_MLSD)
 		skip_options(&arg, &len);
 	r = open_target(s, arg, len, &t, kind != KIND_MLSD);
-	if (r < 0)
-		return r == -1 ? 0 : -1;
-	dfd = session_open_data(s, t.vpath);
-	if (dfd < 0) {
+	if (r == GO_ON)
+		r = open_data(s, t.vpath, &dc);
+	if (r != GO_ON) {
 		if (t.dirfd >= 0)
 			close(t.dirfd);
-		return dfd == -1 ? 0 : -1;
+		return r;
 	}
-	dw_init(&w, s, dfd);
+	start_transfer(s, &x, &dc);
+	dw_init(&w, &x, NULL);
 	list_into(s, &w, kind, &t);
 	if (t.dirfd >= 0)
 		close(t.dirfd);
-	dw_flush(&w);
-	close(dfd);
-	return session_end_transfer(s, w.status, verb_name(cmd->verb), t.vpath, w.bytes);
+	return end_transfer(s, &x, dw_flush(&w), verb_name(cmd->verb), t.vpath);
 }
 
-int cmd_list(struct session *s, const struct command *cmd)
+enum outcome cmd_list(struct session *s, const struct command *cmd)
 {
 	return list_command(s, cmd, KIND_LIST);
 }
 
-int cmd_nlst(struct session *s, const struct command *cmd)
+enum outcome cmd_nlst(struct session *s, const struct command *cmd)
 {
 	return list_command(s, cmd, KIND_NLST);
 }
 
-int cmd_mlsd(struct session *s, const struct command *cmd)
+enum outcome cmd_mlsd(struct session *s, const struct command *cmd)
 {
 	return list_command(s, cmd, KIND_MLSD);
 }
 
-int cmd_mlst(struct session *s, const struct command *cmd)
+enum outcome cmd_mlst(struct session *s, const struct command *cmd)
 {
-	char vpath[VPATH_MAX], line[VPATH_MAX + 512], head[VPATH_MAX + 32];
+	char vpath[VPATH_MAX], facts[VPATH_MAX + 512], head[VPATH_MAX + 32];
+	const char *lines[3] = {head, facts, "End."};
 	struct lister who;
 	struct stat st;
-	int r = session_path(s, cmd->arg, cmd->arg_len, vpath), fd;
+	enum outcome r = resolve(s, cmd->arg, cmd->arg_len, vpath);
+	int fd, e;
 	size_t n;
 
-	if (r < 0)
-		return r == -1 ? 0 : -1;
+	if (r != GO_ON)
+		return r;
 	fd = vfs_open(&s->vfs, vpath, O_PATH, 0);
-	if (fd < 0 || fstat(fd, &st) < 0) {
-		r = errno;
-		if (fd >= 0)
-			close(fd);
-		return session_reply_errno(s, r);
-	}
-	close(fd);
+	e = fd < 0 ? errno : fstat(fd, &st) < 0 ? errno : 0;
+	if (fd >= 0)
+		close(fd);
+	if (e)
+		return reply_errno(s, e);
 	lister_of(s, &who);
-	/* "250-Listing path", " facts name", "250 End." in one write */
-	n = listing_mlsx_line(line, sizeof(line), &st, vpath, NULL, s->mlst_facts, &who);
-	if (n >= 2)
-		line[n - 2] = '\0'; /* the formatter's CRLF */
+	/* "250-Listing path", " facts path", "250 End." in one write; the
+	 * reply encodes CR and LF in the path */
+	facts[0] = ' ';
+	n = 1 + listing_mlsx_facts(facts + 1, sizeof(facts) - 1, &st, NULL, s->mlst_facts, &who);
+	snprintf(facts + n, sizeof(facts) - n, " %s", vpath);
 	snprintf(head, sizeof(head), "Listing %s", vpath);
-	{
-		char facts[VPATH_MAX + 520];
-		const char *lines[3] = {head, facts, "End."};
-
-		facts[0] = ' ';
-		memcpy(facts + 1, line, strlen(line) + 1);
-		return ctrl_reply_lines(&s->ctrl, 250, lines, 3);
-	}
+	return reply_lines(s, 250, lines, 3);
 }
 
-static int stat_status(struct session *s)
+static enum outcome stat_status(struct session *s)
 {
 	char l1[160], l2[160], l3[80], l4[80];
 	const char *lines[] = {"sockftpd status:", l1, l2, l3, l4, "End of status."};
@@ -287,32 +288,36 @@ static int stat_status(struct session *s)
 	snprintf(l4, sizeof(l4), " Data connection: %s",
 		 s->data.mode == DATA_PASSIVE ? "passive, waiting"
 		 : s->data.mode == DATA_ACTIVE ? "active, ready" : "none");
-	return ctrl_reply_lines(&s->ctrl, 211, lines, sizeof(lines) / sizeof(lines[0]));
+	return reply_lines(s, 211, lines, sizeof(lines) / sizeof(lines[0]));
 }
 
-int cmd_stat(struct session *s, const struct command *cmd)
+enum outcome cmd_stat(struct session *s, const struct command *cmd)
 {
 	static struct dwriter w;
 	struct target t;
 	const char *arg = cmd->arg;
 	size_t len = cmd->arg_len;
-	char head[VPATH_MAX + 40];
-	int r;
+	char head[2 * VPATH_MAX + 40];
+	size_t n;
+	enum outcome r;
 
 	if (!cmd->has_arg)
 		return stat_status(s);
 	skip_options(&arg, &len);
 	r = open_target(s, arg, len, &t, true);
-	if (r < 0)
-		return r == -1 ? 0 : -1;
-	/* 213-, the listing (ls lines never start with a digit), 213 End:
-	 * streamed over the control connection. */
-	dw_init(&w, s, s->ctrl.out_fd);
-	r = snprintf(head, sizeof(head), "213-Status of %s:\r\n", t.vpath);
-	dw_put(&w, head, (size_t)r < sizeof(head) ? (size_t)r : sizeof(head) - 1);
+	if (r != GO_ON)
+		return r;
+	/* 213-, the listing (ls lines never start with a digit, and their
+	 * names are encoded as replies encode them), 213 End: streamed over
+	 * the control channel in one reply */
+	dw_init(&w, NULL, &s->ctrl);
+	memcpy(head, "213-Status of ", 14);
+	n = 14 + listing_name(head + 14, sizeof(head) - 16, t.vpath);
+	memcpy(head + n, ":\r\n", 3);
+	dw_put(&w, head, n + 3);
 	list_into(s, &w, KIND_STAT, &t);
 	if (t.dirfd >= 0)
 		close(t.dirfd);
 	dw_put(&w, "213 End of status.\r\n", 20);
-	return dw_flush(&w) == XFER_DONE ? 0 : -1;
+	return dw_flush(&w) == XFER_DONE ? REPLIED : DEAD;
 }

@@ -3,6 +3,7 @@
 #include <time.h>
 
 #include "cmd.h"
+#include "deadline.h"
 #include "log.h"
 
 static void logout(struct session *s)
@@ -15,22 +16,24 @@ static void logout(struct session *s)
 	s->rest = 0;
 	vfs_close(&s->vfs);
 	data_reset(&s->data);
+	/* a new login attempt gets the whole login timeout, no more */
+	s->login_deadline = deadline_in((long long)s->cfg->login_timeout * 1000);
 }
 
-int cmd_user(struct session *s, const struct command *cmd)
+enum outcome cmd_user(struct session *s, const struct command *cmd)
 {
 	logout(s);
 	if (!s->cfg->anonymous_root && !s->cfg->users_file)
-		return ctrl_reply(&s->ctrl, 530, "No logins are configured on this server.");
+		return reply(s, 530, "No logins are configured on this server.");
 	if (cmd->arg_len >= sizeof(s->user))
-		return ctrl_reply(&s->ctrl, 530, "Login incorrect.");
+		return reply(s, 530, "Login incorrect.");
 	memcpy(s->user, cmd->arg, cmd->arg_len);
 	s->user[cmd->arg_len] = '\0';
 	s->have_user = true;
 	if (auth_is_anonymous(s->cfg, s->user))
-		return ctrl_reply(&s->ctrl, 331, "Anonymous login ok, send your e-mail address as password.");
+		return reply(s, 331, "Anonymous login ok, send your e-mail address as password.");
 	/* The same answer whether the user exists or not. */
-	return ctrl_reply(&s->ctrl, 331, "Please specify the password.");
+	return reply(s, 331, "Please specify the password.");
 }
 
 static void delay_ms(unsigned ms)
@@ -41,64 +44,66 @@ static void delay_ms(unsigned ms)
 		;
 }
 
-int cmd_pass(struct session *s, const struct command *cmd)
+static enum outcome failed(struct session *s)
+{
+	char user[80];
+
+	s->have_user = false;
+	s->login_failures++;
+	log_escape(user, sizeof(user), s->user, strlen(s->user));
+	log_msg(LOG_WARNING, "login-failed", "%s: failed login for %s (%u of %u)", s->who, user,
+		s->login_failures, s->cfg->max_login_failures);
+	/* each failure waits longer: 1, 2, 3... times the delay */
+	delay_ms(s->cfg->login_delay_ms * s->login_failures);
+	if (s->login_failures >= s->cfg->max_login_failures) {
+		s->quit = true;
+		return reply(s, 421, "Too many failed logins, closing.");
+	}
+	return reply(s, 530, "Login incorrect.");
+}
+
+enum outcome cmd_pass(struct session *s, const struct command *cmd)
 {
 	char pass[512];
 	struct login login;
-	int ok;
+	int ok = -1;
 
 	if (s->logged_in)
-		return ctrl_reply(&s->ctrl, 230, "Already logged in.");
+		return reply(s, 230, "Already logged in.");
 	if (!s->have_user)
-		return ctrl_reply(&s->ctrl, 503, "Login with USER first.");
-	if (cmd->arg_len >= sizeof(pass)) {
-		ok = -1;
-	} else {
+		return reply(s, 503, "Login with USER first.");
+	if (cmd->arg_len < sizeof(pass)) {
 		memcpy(pass, cmd->arg, cmd->arg_len);
 		pass[cmd->arg_len] = '\0';
-		ok = auth_check(s->cfg, s->user, pass, &login);
+		ok = auth_check(s->cfg, s->held, s->user, pass, &login);
 		memset(pass, 0, sizeof(pass));
 	}
-	if (ok == 0 && login.root_fd >= 0)
+	if (ok == 0 && login.root_fd >= 0) {
 		vfs_set_root_fd(&s->vfs, login.root_fd, login.rw);
-	else if (ok == 0 && vfs_open_root(&s->vfs, login.root, login.rw) < 0) {
+	} else if (ok == 0 && vfs_open_root(&s->vfs, login.root, login.rw) < 0) {
 		log_msg(LOG_ERR, "error", "%s: root %s of %s cannot be opened", s->who,
 			login.root, login.name);
 		ok = -1;
 	}
-	if (ok < 0) {
-		char user[80];
-
-		s->have_user = false;
-		s->login_failures++;
-		log_escape(user, sizeof(user), s->user, strlen(s->user));
-		log_msg(LOG_WARNING, "login-failed", "%s: failed login for %s (%u of %u)",
-			s->who, user, s->login_failures, s->cfg->max_login_failures);
-		/* each failure waits longer: 1, 2, 3... times the delay */
-		delay_ms(s->cfg->login_delay_ms * s->login_failures);
-		if (s->login_failures >= s->cfg->max_login_failures) {
-			s->quit = true;
-			return ctrl_reply(&s->ctrl, 421, "Too many failed logins, closing.");
-		}
-		return ctrl_reply(&s->ctrl, 530, "Login incorrect.");
-	}
+	if (ok < 0)
+		return failed(s);
 	s->login = login;
 	s->logged_in = true;
 	log_msg(LOG_INFO, "login", "%s: %s logged in (%s)", s->who, login.name,
 		login.rw ? "read-write" : "read-only");
-	return ctrl_reply(&s->ctrl, 230, "Login successful.");
+	return reply(s, 230, "Login successful.");
 }
 
-int cmd_rein(struct session *s, const struct command *cmd)
+enum outcome cmd_rein(struct session *s, const struct command *cmd)
 {
 	(void)cmd;
 	logout(s);
 	s->ascii = false;
-	return ctrl_reply(&s->ctrl, 220, NULL);
+	return reply(s, 220, NULL);
 }
 
-int cmd_acct(struct session *s, const struct command *cmd)
+enum outcome cmd_acct(struct session *s, const struct command *cmd)
 {
 	(void)cmd;
-	return ctrl_reply(&s->ctrl, 202, "ACCT is not needed on this server.");
+	return reply(s, 202, "ACCT is not needed on this server.");
 }

@@ -1,7 +1,7 @@
 /* cmd_transfer.c - RETR, STOR, APPE, STOU, REST, ABOR. */
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/random.h>
@@ -10,9 +10,8 @@
 
 #include "cmd.h"
 #include "log.h"
-#include "transfer.h"
 
-int cmd_rest(struct session *s, const struct command *cmd)
+enum outcome cmd_rest(struct session *s, const struct command *cmd)
 {
 	long long v = 0;
 	size_t i;
@@ -21,214 +20,304 @@ int cmd_rest(struct session *s, const struct command *cmd)
 		char c = cmd->arg[i];
 
 		if (c < '0' || c > '9' || v > (0x7fffffffffffffffLL - 9) / 10)
-			return ctrl_reply(&s->ctrl, 501, "REST takes a byte offset.");
+			return reply(s, 501, "REST takes a byte offset.");
 		v = v * 10 + (c - '0');
 	}
 	s->rest = (off_t)v;
-	return ctrl_replyf(&s->ctrl, 350, "Restart position accepted (%lld).", v);
+	return replyf(s, 350, "Restart position accepted (%lld).", v);
 }
 
-int cmd_abor(struct session *s, const struct command *cmd)
+enum outcome cmd_abor(struct session *s, const struct command *cmd)
 {
 	(void)cmd;
 	data_reset(&s->data);
-	return ctrl_reply(&s->ctrl, 225, "No transfer to abort.");
+	/* the second reply of an ABOR that ended a transfer (the 426 went) */
+	if (s->abor_pending) {
+		s->abor_pending--;
+		return reply(s, 226, "Abort successful.");
+	}
+	return reply(s, 225, "No transfer to abort.");
 }
 
-int cmd_retr(struct session *s, const struct command *cmd)
+/* A byte offset counts bytes of the file as stored: in TYPE A they are not
+ * the bytes that cross the network, so a restart there is refused (as
+ * proftpd does) rather than resumed at the wrong place. */
+static enum outcome no_ascii_rest(struct session *s, off_t rest)
+{
+	if (rest && s->ascii)
+		return reply(s, 504, "REST is not available in ASCII mode: use TYPE I.");
+	return GO_ON;
+}
+
+enum outcome cmd_retr(struct session *s, const struct command *cmd)
 {
 	char vpath[VPATH_MAX], what[VPATH_MAX + 48];
-	off_t rest = s->rest, bytes = 0;
+	off_t rest = s->rest;
 	struct stat st;
-	int r, fd, dfd, status;
+	struct chan dc;
+	struct xfer x;
+	int fd, e;
+	enum outcome r;
 
 	s->rest = 0;
-	r = session_path(s, cmd->arg, cmd->arg_len, vpath);
-	if (r < 0)
-		return r == -1 ? 0 : -1;
+	r = no_ascii_rest(s, rest);
+	if (r == GO_ON)
+		r = resolve(s, cmd->arg, cmd->arg_len, vpath);
+	if (r != GO_ON)
+		return r;
 	fd = vfs_open(&s->vfs, vpath, O_RDONLY | O_NONBLOCK | O_NOCTTY, 0);
 	if (fd < 0)
-		return session_reply_errno(s, errno);
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return ctrl_reply(&s->ctrl, 550, S_ISDIR(st.st_mode) ? "Is a directory."
-								 : "Not a regular file.");
+		return reply_errno(s, errno);
+	e = fstat(fd, &st) < 0 ? errno : 0;
+	if (!e && !S_ISREG(st.st_mode))
+		r = reply(s, 550, S_ISDIR(st.st_mode) ? "Is a directory." : "Not a regular file.");
+	else if (!e && rest > st.st_size)
+		r = reply(s, 554, "REST offset beyond the end of the file.");
+	else if (!e && rest && lseek(fd, rest, SEEK_SET) < 0)
+		e = errno;
+	if (e)
+		r = reply_errno(s, e);
+	if (r == GO_ON) {
+		snprintf(what, sizeof(what), "%s (%lld bytes)", vpath,
+			 (long long)(st.st_size - rest));
+		r = open_data(s, what, &dc);
 	}
-	if (rest > st.st_size) {
+	if (r != GO_ON) {
 		close(fd);
-		return ctrl_reply(&s->ctrl, 554, "REST offset beyond the end of the file.");
+		return r;
 	}
-	if (rest && lseek(fd, rest, SEEK_SET) < 0) {
-		r = errno;
-		close(fd);
-		return session_reply_errno(s, r);
-	}
-	snprintf(what, sizeof(what), "%s (%lld bytes)", vpath, (long long)(st.st_size - rest));
-	dfd = session_open_data(s, what);
-	if (dfd < 0) {
-		close(fd);
-		return dfd == -1 ? 0 : -1;
-	}
-	status = xfer_send_file(s, dfd, fd, s->ascii, &bytes);
-	close(dfd);
+	start_transfer(s, &x, &dc);
+	r = end_transfer(s, &x, xfer_send_file(&x, fd, s->ascii), "RETR", vpath);
 	close(fd);
-	return session_end_transfer(s, status, "RETR", vpath, bytes);
-}
-
-/* Did the client close its control connection (it died mid-upload)?  Then
- * the end of the data stream is not the end of the file. */
-static bool client_gone(struct session *s)
-{
-	struct pollfd p = {.fd = s->ctrl.in_fd, .events = POLLRDHUP};
-
-	return poll(&p, 1, 0) == 1 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR));
+	return r;
 }
 
 enum store_how { STORE_REPLACE, STORE_APPEND, STORE_UNIQUE };
 
+/* Where an upload goes: its directory, its name there, the file being
+ * written, and what must happen to it when the upload is not whole. */
+struct upload {
+	char vpath[VPATH_MAX];
+	const char *name;       /* in dirfd */
+	int dirfd, fd;
+	char tmp[64];           /* the hidden temporary name, "" when writing in place */
+	bool created;           /* fd is a new file (STOU, APPE of a new name) */
+};
+
 /* A hidden name for the upload in progress, in the target's directory. */
-static int open_temp(int dirfd, char *name, size_t cap)
+static int open_temp(struct upload *u)
 {
 	int tries;
 
 	for (tries = 0; tries < 16; tries++) {
 		unsigned long long r = 0;
-		int fd;
 
 		if (getrandom(&r, sizeof(r), GRND_NONBLOCK) != sizeof(r))
 			r ^= (unsigned long long)getpid() << 20 ^ (unsigned long long)tries;
-		snprintf(name, cap, ".sockftpd-upload.%016llx", r);
-		fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
-			    0666);
-		if (fd >= 0 || errno != EEXIST)
-			return fd;
+		snprintf(u->tmp, sizeof(u->tmp), ".sockftpd-upload.%016llx", r);
+		u->fd = openat(u->dirfd, u->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
+			       0666);
+		if (u->fd >= 0 || errno != EEXIST)
+			break;
 	}
-	return -1;
+	if (u->fd < 0)
+		u->tmp[0] = '\0';
+	return u->fd;
 }
 
-static int open_unique(struct session *s, const struct command *cmd, char *vpath)
+/* STOR: a new file replaces the target only when the upload is whole.  The
+ * target may be replaced only where this login could have written it: a
+ * regular file it can open for writing (whose mode, and owner where the
+ * process may, the new file keeps), or nothing. */
+static enum outcome open_replacement(struct session *s, struct upload *u)
 {
-	char base[VPATH_MAX], try[VPATH_MAX + 8];
-	int i, r;
+	struct stat st;
+	bool exists = fstatat(u->dirfd, u->name, &st, AT_SYMLINK_NOFOLLOW) == 0;
+	int old = -1;
 
-	r = session_path(s, cmd->arg_len ? cmd->arg : "file", cmd->arg_len ? cmd->arg_len : 4,
-			 base);
-	if (r < 0)
-		return r;
+	if (exists && S_ISDIR(st.st_mode))
+		return reply(s, 550, "Is a directory.");
+	if (exists && !S_ISREG(st.st_mode))
+		return reply(s, 550, "Not a regular file: not replaced.");
+	if (exists) {
+		old = openat(u->dirfd, u->name, O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY |
+			     O_CLOEXEC);
+		if (old < 0)
+			return reply_errno(s, errno);
+		close(old);
+	}
+	if (open_temp(u) < 0)
+		return reply_errno(s, errno);
+	if (exists) {
+		/* no set-id bit survives a replacement */
+		fchmod(u->fd, st.st_mode & 01777);
+		if (fchown(u->fd, st.st_uid, st.st_gid) < 0 && errno != EPERM)
+			log_msg(LOG_WARNING, "error", "%s: keeping the owner of %s: %s", s->who,
+				u->name, strerror(errno));
+	}
+	return GO_ON;
+}
+
+/* APPE, and STOR after REST: written in place. */
+static enum outcome open_in_place(struct session *s, struct upload *u, bool append,
+				  off_t rest)
+{
+	/* O_NONBLOCK: a FIFO must not hang the session */
+	int flags = O_WRONLY | O_NONBLOCK | O_NOCTTY | (append ? O_APPEND : 0);
+	struct stat st;
+
+	u->fd = vfs_open(&s->vfs, u->vpath, flags, 0);
+	if (u->fd < 0 && errno == ENOENT && !rest) {
+		u->fd = openat(u->dirfd, u->name, flags | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+			       0666);
+		u->created = u->fd >= 0;
+	}
+	if (u->fd < 0)
+		return errno == ENOENT && rest
+		       ? reply(s, 554, "REST offset beyond the end of the file.")
+		       : reply_errno(s, errno);
+	if (fstat(u->fd, &st) < 0)
+		return reply_errno(s, errno);
+	if (!S_ISREG(st.st_mode))
+		return reply(s, 550, "Not a regular file.");
+	if (rest > st.st_size)
+		return reply(s, 554, "REST offset beyond the end of the file.");
+	if (rest && lseek(u->fd, rest, SEEK_SET) < 0)
+		return reply_errno(s, errno);
+	return GO_ON;
+}
+
+/* STOU: a name that does not exist yet, from the argument or "file". */
+static enum outcome open_unique(struct session *s, struct upload *u)
+{
+	char base[NAME_MAX + 1], try[NAME_MAX + 1];
+	int i;
+
+	snprintf(base, sizeof(base), "%s", u->name);
 	for (i = 0; i < 100; i++) {
-		int fd;
-
-		if (i == 0)
-			snprintf(try, sizeof(try), "%s", base);
-		else
-			snprintf(try, sizeof(try), "%s.%d", base, i);
-		if (strlen(try) >= VPATH_MAX)
+		if ((size_t)snprintf(try, sizeof(try), i ? "%s.%d" : "%s", base, i) >= sizeof(try))
 			break;
-		fd = vfs_open(&s->vfs, try, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0666);
-		if (fd >= 0) {
-			memcpy(vpath, try, strlen(try) + 1);
-			return fd;
+		u->fd = openat(u->dirfd, try, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+			       0666);
+		if (u->fd >= 0) {
+			size_t plen;
+
+			path_basename(u->vpath, &plen);
+			snprintf(u->vpath + plen, VPATH_MAX - plen, "%s%s", plen > 1 ? "/" : "", try);
+			u->name = path_basename(u->vpath, &plen);
+			u->created = true;
+			return GO_ON;
 		}
 		if (errno != EEXIST)
-			return session_reply_errno(s, errno) < 0 ? -2 : -1;
+			return reply_errno(s, errno);
 	}
-	return ctrl_reply(&s->ctrl, 553, "Could not make a unique file name.") < 0 ? -2 : -1;
+	return reply(s, 553, "Could not make a unique file name.");
 }
 
-static int store(struct session *s, const struct command *cmd, enum store_how how)
+/* Undo what an upload that did not happen left: a temporary or a new file. */
+static void discard(struct upload *u)
 {
-	char vpath[VPATH_MAX], tmp[64], what[VPATH_MAX + 16];
-	const char *name = NULL;
-	off_t rest = s->rest, bytes = 0;
-	int r, fd, dirfd = -1, dfd, status;
-	bool atomic = how == STORE_REPLACE && rest == 0;
+	if (u->tmp[0])
+		unlinkat(u->dirfd, u->tmp, 0);
+	else if (u->created)
+		unlinkat(u->dirfd, u->name, 0);
+}
+
+/* Receive into u->fd and keep the result only when it is whole. */
+static enum xfer_status receive(struct session *s, struct upload *u, struct chan *dc,
+				struct xfer *x)
+{
+	enum xfer_status st;
+
+	start_transfer(s, x, dc);
+	st = xfer_recv_file(x, u->fd, s->ascii);
+	if (close(u->fd) < 0 && st == XFER_DONE) {
+		x->err = errno;
+		st = errno == ENOSPC || errno == EDQUOT ? XFER_NO_SPACE : XFER_FILE_ERROR;
+	}
+	u->fd = -1;
+	if (u->tmp[0]) {
+		/* Only a whole upload replaces the old file. */
+		if (st == XFER_DONE && renameat(u->dirfd, u->tmp, u->dirfd, u->name) < 0) {
+			x->err = errno;
+			st = XFER_FILE_ERROR;
+		}
+		if (st != XFER_DONE)
+			unlinkat(u->dirfd, u->tmp, 0);
+	}
+	return st;
+}
+
+static enum outcome prepare(struct session *s, const struct command *cmd, enum store_how how,
+			    off_t rest, struct upload *u)
+{
+	enum outcome r = need_write(s);
+
+	if (r == GO_ON)
+		r = no_ascii_rest(s, rest);
+	/* no data connection asked for: say so before anything is created */
+	if (r == GO_ON)
+		r = need_data(s);
+	if (r == GO_ON && how == STORE_UNIQUE && !cmd->arg_len)
+		r = resolve(s, "file", 4, u->vpath);
+	else if (r == GO_ON)
+		r = resolve(s, cmd->arg, cmd->arg_len, u->vpath);
+	if (r != GO_ON)
+		return r;
+	u->dirfd = vfs_open_parent(&s->vfs, u->vpath, &u->name);
+	if (u->dirfd < 0)
+		return reply_errno(s, errno);
+	if (how == STORE_UNIQUE)
+		return open_unique(s, u);
+	if (how == STORE_APPEND || rest)
+		return open_in_place(s, u, how == STORE_APPEND, rest);
+	return open_replacement(s, u);
+}
+
+static enum outcome store(struct session *s, const struct command *cmd, enum store_how how)
+{
+	static const char *const verbs[] = {"STOR", "APPE", "STOU"};
+	struct upload u = {.dirfd = -1, .fd = -1};
+	char what[VPATH_MAX + 16];
+	off_t rest = s->rest;
+	struct chan dc;
+	struct xfer x;
+	enum outcome r;
 
 	s->rest = 0;
-	r = session_deny_write(s);
-	if (r)
-		return r < 0 ? -1 : 0;
-	if (how == STORE_UNIQUE) {
-		fd = open_unique(s, cmd, vpath);
-		if (fd < 0)
-			return fd == -1 ? 0 : -1;
+	r = prepare(s, cmd, how, rest, &u);
+	if (r == GO_ON && connect_data(s, &dc) < 0) {
+		/* what was made for the upload goes before the 425 */
+		discard(&u);
+		r = reply(s, 425, NULL);
+	} else if (r == GO_ON) {
+		snprintf(what, sizeof(what), how == STORE_UNIQUE ? "FILE: %s" : "%s", u.vpath);
+		r = announce_data(s, what, &dc);
+		if (r == GO_ON)
+			r = end_transfer(s, &x, receive(s, &u, &dc, &x), verbs[how], u.vpath);
+		else
+			discard(&u);
 	} else {
-		r = session_path(s, cmd->arg, cmd->arg_len, vpath);
-		if (r < 0)
-			return r == -1 ? 0 : -1;
-		if (atomic) {
-			struct stat st;
-
-			dirfd = vfs_open_parent(&s->vfs, vpath, &name);
-			if (dirfd < 0)
-				return session_reply_errno(s, errno);
-			if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-			    S_ISDIR(st.st_mode)) {
-				close(dirfd);
-				return ctrl_reply(&s->ctrl, 550, "Is a directory.");
-			}
-			fd = open_temp(dirfd, tmp, sizeof(tmp));
-		} else {
-			struct stat st;
-
-			/* O_NONBLOCK: a FIFO must not hang the session */
-			fd = vfs_open(&s->vfs, vpath,
-				      O_WRONLY | O_CREAT | O_NONBLOCK | O_NOCTTY |
-				      (how == STORE_APPEND ? O_APPEND : 0), 0666);
-			if (fd >= 0 && (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))) {
-				close(fd);
-				return ctrl_reply(&s->ctrl, 550, "Not a regular file.");
-			}
-			if (fd >= 0 && rest && lseek(fd, rest, SEEK_SET) < 0) {
-				close(fd);
-				fd = -1;
-			}
-		}
-		if (fd < 0) {
-			r = errno;
-			if (dirfd >= 0)
-				close(dirfd);
-			return session_reply_errno(s, r);
-		}
+		discard(&u);
 	}
-	if (how == STORE_UNIQUE)
-		snprintf(what, sizeof(what), "FILE: %s", vpath);
-	dfd = session_open_data(s, how == STORE_UNIQUE ? what : vpath);
-	if (dfd < 0) {
-		status = -1;
-	} else {
-		status = xfer_recv_file(s, dfd, fd, s->ascii, &bytes);
-		close(dfd);
-		if (status == XFER_DONE && client_gone(s))
-			status = XFER_CTRL_GONE;
-	}
-	if (close(fd) < 0 && status == XFER_DONE)
-		status = errno == ENOSPC || errno == EDQUOT ? XFER_NO_SPACE : XFER_FILE_ERROR;
-	if (atomic) {
-		/* Only a whole upload replaces the old file. */
-		if (status == XFER_DONE && renameat(dirfd, tmp, dirfd, name) < 0)
-			status = XFER_FILE_ERROR;
-		if (status != XFER_DONE)
-			unlinkat(dirfd, tmp, 0);
-		close(dirfd);
-	}
-	if (dfd < 0)
-		return dfd == -1 ? 0 : -1;
-	return session_end_transfer(s, status,
-				    how == STORE_APPEND ? "APPE" : how == STORE_UNIQUE ? "STOU" : "STOR",
-				    vpath, bytes);
+	if (u.fd >= 0)
+		close(u.fd);
+	if (u.dirfd >= 0)
+		close(u.dirfd);
+	return r;
 }
 
-int cmd_stor(struct session *s, const struct command *cmd)
+enum outcome cmd_stor(struct session *s, const struct command *cmd)
 {
 	return store(s, cmd, STORE_REPLACE);
 }
 
-int cmd_appe(struct session *s, const struct command *cmd)
+enum outcome cmd_appe(struct session *s, const struct command *cmd)
 {
 	return store(s, cmd, STORE_APPEND);
 }
 
-int cmd_stou(struct session *s, const struct command *cmd)
+enum outcome cmd_stou(struct session *s, const struct command *cmd)
 {
 	return store(s, cmd, STORE_UNIQUE);
 }

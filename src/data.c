@@ -5,15 +5,11 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "clock.h"
 #include "log.h"
-#include "session.h"
 
 void data_init(struct data *d)
 {
@@ -31,13 +27,6 @@ void data_reset(struct data *d)
 	d->epsv_all = all;
 }
 
-static int local_address(struct session *s, struct sockaddr_storage *ss, socklen_t *len)
-{
-	*len = sizeof(*ss);
-	memset(ss, 0, sizeof(*ss));
-	return getsockname(s->ctrl.in_fd, (struct sockaddr *)ss, len);
-}
-
 static void set_port(struct sockaddr_storage *ss, unsigned port)
 {
 	if (ss->ss_family == AF_INET)
@@ -53,82 +42,87 @@ static unsigned get_port(const struct sockaddr_storage *ss)
 	return ntohs(((const struct sockaddr_in6 *)ss)->sin6_port);
 }
 
-int data_listen(struct session *s, unsigned *port)
+/* Bind fd to a port of lo-hi (any when lo is 0), starting at a random one. */
+static int bind_in_range(int fd, struct sockaddr_storage *ss, socklen_t len, unsigned lo,
+			 unsigned hi)
 {
-	struct sockaddr_storage ss;
-	socklen_t len;
-	int fd;
-	unsigned tries, span = 0, start = 0;
+	unsigned tries, span = lo ? hi - lo + 1 : 0, start = 0;
 
-	data_reset(&s->data);
-	if (local_address(s, &ss, &len) < 0)
-		return -1;
+	if (span && getrandom(&start, sizeof(start), GRND_NONBLOCK) != sizeof(start))
+		start = (unsigned)getpid();
+	for (tries = 0; !span || (tries < span && tries < 100); tries++) {
+		set_port(ss, span ? lo + (start + tries) % span : 0);
+		if (bind(fd, (struct sockaddr *)ss, len) == 0)
+			return 0;
+		if (!span || errno != EADDRINUSE)
+			return -1;
+	}
+	errno = EADDRINUSE;
+	return -1;
+}
+
+int data_listen(struct data *d, const struct data_ends *ends, unsigned lo, unsigned hi,
+		unsigned *port)
+{
+	struct sockaddr_storage ss = ends->local;
+	socklen_t len = ends->local_len;
+	int fd;
+
+	data_reset(d);
 	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0)
 		return -1;
 	/* Ports of finished data connections sit in TIME_WAIT for a minute:
 	 * without this a --pasv-ports range runs dry after a burst of files. */
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &(int){1}, sizeof(int));
-	if (s->cfg->pasv_lo) {
-		span = s->cfg->pasv_hi - s->cfg->pasv_lo + 1;
-		if (getrandom(&start, sizeof(start), GRND_NONBLOCK) != sizeof(start))
-			start = (unsigned)getpid();
-	}
-	for (tries = 0;; tries++) {
-		if (span) {
-			if (tries >= span || tries >= 100) {
-				close(fd);
-				errno = EADDRINUSE;
-				return -1;
-			}
-			set_port(&ss, s->cfg->pasv_lo + (start + tries) % span);
-		} else {
-			set_port(&ss, 0);
-		}
-		if (bind(fd, (struct sockaddr *)&ss, len) == 0)
-			break;
-		if (!span || errno != EADDRINUSE) {
-			close(fd);
-			return -1;
-		}
-	}
-	len = sizeof(ss);
-	if (listen(fd, 1) < 0 || getsockname(fd, (struct sockaddr *)&ss, &len) < 0) {
+	if (bind_in_range(fd, &ss, len, lo, hi) < 0 || listen(fd, 1) < 0 ||
+	    getsockname(fd, (struct sockaddr *)&ss, &(socklen_t){sizeof(ss)}) < 0) {
+		int e = errno;
+
 		close(fd);
+		errno = e;
 		return -1;
 	}
-	s->data.mode = DATA_PASSIVE;
-	s->data.listen_fd = fd;
+	d->mode = DATA_PASSIVE;
+	d->listen_fd = fd;
 	*port = get_port(&ss);
 	return 0;
 }
 
-
-static int accept_from_peer(struct session *s)
+void data_set_active(struct data *d, const struct sockaddr_storage *ss, socklen_t len)
 {
-	long long deadline = monotonic_ms() + (long long)s->cfg->data_timeout * 1000;
+	data_reset(d);
+	d->mode = DATA_ACTIVE;
+	d->target = *ss;
+	d->target_len = len;
+}
 
+/* Wait for fd (events) before the deadline, watching the control channel. */
+static int wait_fd(int fd, short events, long long deadline, struct ctrl *watch)
+{
+	struct pollfd p = {.fd = fd, .events = events};
+	unsigned seen;
+	int r = ctrl_wait_other(watch, &p, deadline, &seen);
+
+	if (r == 0)
+		errno = ETIMEDOUT;
+	if (r == 2)
+		errno = ECANCELED;
+	return r == 1 ? 0 : -1;
+}
+
+static int accept_from_peer(struct data *d, const struct data_ends *ends, long long deadline,
+			    struct ctrl *watch)
+{
 	for (;;) {
 		struct sockaddr_storage ss;
 		socklen_t len = sizeof(ss);
 		struct endpoint ep;
-		struct pollfd p = {.fd = s->data.listen_fd, .events = POLLIN};
-		long long left = deadline - monotonic_ms();
-		int fd, r;
+		int fd;
 
-		if (left <= 0) {
-			errno = ETIMEDOUT;
+		if (wait_fd(d->listen_fd, POLLIN, deadline, watch) < 0)
 			return -1;
-		}
-		r = poll(&p, 1, (int)left);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0) {
-			if (r == 0)
-				errno = ETIMEDOUT;
-			return -1;
-		}
-		fd = accept4(s->data.listen_fd, (struct sockaddr *)&ss, &len,
+		fd = accept4(d->listen_fd, (struct sockaddr *)&ss, &len,
 			     SOCK_CLOEXEC | SOCK_NONBLOCK);
 		if (fd < 0) {
 			if (errno == EAGAIN || errno == ECONNABORTED || errno == EINTR)
@@ -136,63 +130,61 @@ static int accept_from_peer(struct session *s)
 			return -1;
 		}
 		endpoint_from_sockaddr(&ep, (struct sockaddr *)&ss, len);
-		if (strcmp(ep.addr, s->peer.addr) == 0)
+		if (strcmp(ep.addr, ends->peer_addr) == 0)
 			return fd;
 		/* Someone else took the announced port: drop it, keep waiting. */
 		log_msg(LOG_WARNING, "reject",
 			"%s: passive data connection from %s dropped (not the client)",
-			s->who, ep.addr);
+			log_client(), ep.addr);
 		close(fd);
 	}
 }
 
-static int connect_to_target(struct session *s)
+static int connect_to_target(struct data *d, const struct data_ends *ends,
+			     long long deadline, struct ctrl *watch)
 {
-	struct sockaddr_storage local;
-	socklen_t llen;
+	struct sockaddr_storage local = ends->local;
 	int fd, err = 0;
-	socklen_t elen = sizeof(err);
-	struct pollfd p;
-	int r;
 
-	fd = socket(s->data.target.ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	fd = socket(d->target.ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0)
 		return -1;
 	/* Leave from the address the client talks to. */
-	if (local_address(s, &local, &llen) == 0 && local.ss_family == s->data.target.ss_family) {
+	if (local.ss_family == d->target.ss_family) {
 		set_port(&local, 0);
-		bind(fd, (struct sockaddr *)&local, llen);
+		bind(fd, (struct sockaddr *)&local, ends->local_len);
 	}
-	if (connect(fd, (struct sockaddr *)&s->data.target, s->data.target_len) < 0 &&
-	    errno != EINPROGRESS) {
+	if ((connect(fd, (struct sockaddr *)&d->target, d->target_len) < 0 &&
+	     errno != EINPROGRESS) ||
+	    wait_fd(fd, POLLOUT, deadline, watch) < 0 ||
+	    getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &(socklen_t){sizeof(err)}) < 0 || err) {
+		int e = err ? err : errno;
+
 		close(fd);
-		return -1;
-	}
-	p.fd = fd;
-	p.events = POLLOUT;
-	do
-		r = poll(&p, 1, (int)s->cfg->data_timeout * 1000);
-	while (r < 0 && errno == EINTR);
-	if (r <= 0 || getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &elen) < 0 || err) {
-		close(fd);
-		errno = r == 0 ? ETIMEDOUT : err ? err : errno;
+		errno = e;
 		return -1;
 	}
 	return fd;
 }
 
-int data_open(struct session *s)
+int data_open(struct data *d, const struct data_ends *ends, long long deadline,
+	      struct ctrl *watch)
 {
 	int fd = -1;
 
-	if (s->data.mode == DATA_PASSIVE)
-		fd = accept_from_peer(s);
-	else if (s->data.mode == DATA_ACTIVE)
-		fd = connect_to_target(s);
+	if (d->mode == DATA_PASSIVE)
+		fd = accept_from_peer(d, ends, deadline, watch);
+	else if (d->mode == DATA_ACTIVE)
+		fd = connect_to_target(d, ends, deadline, watch);
 	else
 		errno = ENOTCONN;
-	if (fd < 0)
-		log_msg(LOG_WARNING, "error", "%s: data connection: %s", s->who, strerror(errno));
-	data_reset(&s->data);
+	if (fd < 0) {
+		int e = errno;
+
+		log_msg(LOG_WARNING, "error", "%s: data connection: %s", log_client(),
+			e == ECANCELED ? "cancelled by the client" : strerror(e));
+		errno = e;
+	}
+	data_reset(d);
 	return fd;
 }

@@ -1,5 +1,8 @@
 /* data.h - data connections: passive (PASV, EPSV) and active (PORT, EPRT),
- * with the address checks that stop FTP bounce and passive-port theft. */
+ * with the address checks that stop FTP bounce and passive-port theft.
+ * Narrow inputs: addresses, a port range, a deadline, and the control
+ * channel to watch while waiting.  It hands back a connected socket, which
+ * the caller puts behind a chan at once. */
 #ifndef SOCKFTPD_DATA_H
 #define SOCKFTPD_DATA_H
 
@@ -7,6 +10,7 @@
 #include <sys/socket.h>
 
 #include "address.h"
+#include "ctrl.h"
 
 enum data_mode { DATA_NONE, DATA_PASSIVE, DATA_ACTIVE };
 
@@ -18,19 +22,30 @@ struct data {
 	bool epsv_all;                  /* EPSV ALL: PORT, EPRT, PASV refused */
 };
 
-struct session;
+/* The control connection's ends, as data connections need them. */
+struct data_ends {
+	struct sockaddr_storage local;  /* this end: passive sockets listen here */
+	socklen_t local_len;
+	const char *peer_addr;          /* the client: the only address served */
+};
 
 void data_init(struct data *d);
 void data_reset(struct data *d);  /* close what is open, forget the mode */
 
-/* Passive: listen on the control connection's local address, in the
- * --pasv-ports range if one is set.  Stores the port.  -1 with errno. */
-int data_listen(struct session *s, unsigned *port);
+/* Passive: listen on the control connection's local address, in lo-hi if
+ * lo is not 0.  Stores the port.  -1 with errno. */
+int data_listen(struct data *d, const struct data_ends *ends, unsigned lo, unsigned hi,
+		unsigned *port);
 
-/* Open the data connection for a transfer: accept (only from the control
- * peer's address; other connections are dropped and waiting goes on) or
- * connect, within the data timeout.  Returns a non-blocking socket, or -1
- * (the caller answers 425). */
-int data_open(struct session *s);
+/* Active: connect to ss for the next transfer (the caller checked it). */
+void data_set_active(struct data *d, const struct sockaddr_storage *ss, socklen_t len);
+
+/* Open the data connection for a transfer: accept (only from the client's
+ * address; other connections are dropped and waiting goes on) or connect,
+ * before the deadline, while the control channel is watched (ABOR, QUIT or
+ * the client leaving end the wait: errno ECANCELED).  Returns a
+ * non-blocking socket, or -1 with errno (the caller answers 425). */
+int data_open(struct data *d, const struct data_ends *ends, long long deadline,
+	      struct ctrl *watch);
 
 #endif

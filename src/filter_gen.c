@@ -21,7 +21,7 @@ static const char *const allowed[] = {
 	"poll", "ppoll", "sendfile", "splice", "pipe2", "fcntl", "dup", "dup3",
 	/* files */
 	"openat", "openat2", "fstat", "newfstatat", "statx", "getdents64", "mkdirat",
-	"unlinkat", "renameat", "renameat2", "fchmodat", "faccessat", "faccessat2",
+	"unlinkat", "renameat", "renameat2", "fchmodat", "fchmod", "fchown", "faccessat", "faccessat2",
 	"readlinkat", "fstatfs", "ftruncate", "fsync", "fdatasync", "access", "chmod",
 	/* sockets */
 	"socket", "bind", "listen", "accept4", "connect", "getsockname", "getpeername",

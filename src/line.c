@@ -63,6 +63,71 @@ static enum line_event data_byte(struct line_reader *lr, unsigned char c)
 	return LINE_TOO_LONG;
 }
 
+/* The byte after an IAC. */
+static enum line_event command_byte(struct line_reader *lr, unsigned char c)
+{
+	lr->state = S_DATA;
+	switch (c) {
+	case T_IAC:
+		return data_byte(lr, c);
+	case T_WILL: case T_WONT: case T_DO: case T_DONT:
+		lr->negotiation = c;
+		lr->state = S_NEGOTIATE;
+		return LINE_NONE;
+	case T_SB:
+		lr->state = S_SB;
+		return LINE_NONE;
+	case T_IP: case T_DM: case T_AO: case T_BRK:
+		lr->urgent = true;
+		return LINE_NONE;
+	case T_SE: case T_NOP: case T_AYT: case T_EC:
+	case T_EL: case T_GA:
+		return LINE_NONE;
+	default:
+		/* Not a Telnet command: a stray IAC (for example the urgent DM
+		 * byte was taken out of band).  Keep the byte, drop the IAC. */
+		if (c == '\r')
+			lr->state = S_CR;
+		return data_byte(lr, c);
+	}
+}
+
+/* One byte of input, in whatever state the reader is. */
+static enum line_event step(struct line_reader *lr, unsigned char c)
+{
+	switch (lr->state) {
+	case S_CR:
+		/* RFC 854: CR NUL is a bare CR. */
+		lr->state = S_DATA;
+		if (c == '\0')
+			return LINE_NONE;
+		/* fall through */
+	case S_DATA:
+		if (c == T_IAC) {
+			lr->state = S_IAC;
+			return LINE_NONE;
+		}
+		if (c == '\r')
+			lr->state = S_CR;
+		return data_byte(lr, c);
+	case S_IAC:
+		return command_byte(lr, c);
+	case S_NEGOTIATE:
+		lr->state = S_DATA;
+		if (lr->negotiation == T_WILL || lr->negotiation == T_DO)
+			refuse(lr, lr->negotiation, c);
+		return LINE_NONE;
+	case S_SB:
+		if (c == T_IAC)
+			lr->state = S_SB_IAC;
+		return LINE_NONE;
+	case S_SB_IAC:
+		lr->state = c == T_SE ? S_DATA : S_SB;
+		return LINE_NONE;
+	}
+	return LINE_NONE;
+}
+
 size_t line_reader_feed(struct line_reader *lr, const unsigned char *in,
 			size_t n, enum line_event *ev)
 {
@@ -74,74 +139,8 @@ size_t line_reader_feed(struct line_reader *lr, const unsigned char *in,
 	}
 	*ev = LINE_NONE;
 	for (i = 0; i < n; i++) {
-		unsigned char c = in[i];
-		enum line_event e = LINE_NONE;
+		enum line_event e = step(lr, in[i]);
 
-		switch (lr->state) {
-		case S_DATA:
-			if (c == T_IAC) {
-				lr->state = S_IAC;
-				continue;
-			}
-			if (c == '\r')
-				lr->state = S_CR;
-			e = data_byte(lr, c);
-			break;
-		case S_CR:
-			/* RFC 854: CR NUL is a bare CR. */
-			lr->state = S_DATA;
-			if (c == '\0')
-				continue;
-			if (c == T_IAC) {
-				lr->state = S_IAC;
-				continue;
-			}
-			if (c == '\r')
-				lr->state = S_CR;
-			e = data_byte(lr, c);
-			break;
-		case S_IAC:
-			lr->state = S_DATA;
-			switch (c) {
-			case T_IAC:
-				e = data_byte(lr, c);
-				break;
-			case T_WILL: case T_WONT: case T_DO: case T_DONT:
-				lr->negotiation = c;
-				lr->state = S_NEGOTIATE;
-				break;
-			case T_SB:
-				lr->state = S_SB;
-				break;
-			case T_IP: case T_DM: case T_AO: case T_BRK:
-				lr->urgent = true;
-				break;
-			case T_SE: case T_NOP: case T_AYT: case T_EC:
-			case T_EL: case T_GA:
-				break;
-			default:
-				/* Not a Telnet command: a stray IAC (for example
-				 * the urgent DM byte was taken out of band).
-				 * Keep the byte, drop the IAC. */
-				if (c == '\r')
-					lr->state = S_CR;
-				e = data_byte(lr, c);
-				break;
-			}
-			break;
-		case S_NEGOTIATE:
-			lr->state = S_DATA;
-			if (lr->negotiation == T_WILL || lr->negotiation == T_DO)
-				refuse(lr, lr->negotiation, c);
-			break;
-		case S_SB:
-			if (c == T_IAC)
-				lr->state = S_SB_IAC;
-			break;
-		case S_SB_IAC:
-			lr->state = c == T_SE ? S_DATA : S_SB;
-			break;
-		}
 		if (e != LINE_NONE) {
 			lr->returned = e == LINE_READY;
 			*ev = e;

@@ -24,6 +24,25 @@ static size_t clamp(int n, size_t cap)
 	return (size_t)n < cap ? (size_t)n : cap - 1;
 }
 
+size_t listing_name(char *out, size_t cap, const char *name)
+{
+	size_t o = 0;
+
+	if (cap == 0)
+		return 0;
+	for (; *name; name++) {
+		size_t need = *name == '\r' ? 2 : 1;
+
+		if (o + need >= cap)
+			break;
+		out[o++] = *name == '\n' ? '\0' : *name;
+		if (*name == '\r')
+			out[o++] = '\0';
+	}
+	out[o] = '\0';
+	return o;
+}
+
 size_t mlst_feat(char *buf, size_t cap, unsigned selected)
 {
 	size_t len = 0, i;
@@ -150,6 +169,26 @@ static void mode_string(char *s, mode_t m)
 	s[10] = '\0';
 }
 
+/* Append n bytes (they may hold NUL) at len; returns the new length. */
+static size_t append(char *buf, size_t cap, size_t len, const char *p, size_t n)
+{
+	if (len >= cap)
+		return len;
+	if (n > cap - 1 - len)
+		n = cap - 1 - len;
+	memcpy(buf + len, p, n);
+	buf[len + n] = '\0';
+	return len + n;
+}
+
+/* Append a name in listing form. */
+static size_t append_name(char *buf, size_t cap, size_t len, const char *name)
+{
+	char enc[2 * 4096];
+
+	return append(buf, cap, len, enc, listing_name(enc, sizeof(enc), name));
+}
+
 size_t listing_ls_line(char *buf, size_t cap, const struct stat *st, const char *name,
 		       const char *target, time_t now)
 {
@@ -159,7 +198,10 @@ size_t listing_ls_line(char *buf, size_t cap, const struct stat *st, const char 
 	struct tm tm;
 	time_t t = st->st_mtime;
 	const time_t half_year = 182 * 24 * 3600;
+	size_t len;
 
+	if (cap < 3)
+		return 0;
 	mode_string(mode, st->st_mode);
 	if (!gmtime_r(&t, &tm))
 		memset(&tm, 0, sizeof(tm));
@@ -169,15 +211,20 @@ size_t listing_ls_line(char *buf, size_t cap, const struct stat *st, const char 
 	else
 		snprintf(when, sizeof(when), "%.3s %2d  %4d", months[tm.tm_mon % 12],
 			 tm.tm_mday, tm.tm_year + 1900);
-	return clamp(snprintf(buf, cap, "%s %3lu %-8u %-8u %12lld %s %s%s%s\r\n", mode,
-			      (unsigned long)st->st_nlink, (unsigned)st->st_uid,
-			      (unsigned)st->st_gid, (long long)st->st_size, when, name,
-			      target ? " -> " : "", target ? target : ""),
-		     cap);
+	/* room for the CRLF is kept */
+	len = clamp(snprintf(buf, cap - 2, "%s %3lu %-8u %-8u %12lld %s ", mode,
+			     (unsigned long)st->st_nlink, (unsigned)st->st_uid,
+			     (unsigned)st->st_gid, (long long)st->st_size, when), cap - 2);
+	len = append_name(buf, cap - 2, len, name);
+	if (target) {
+		len = append(buf, cap - 2, len, " -> ", 4);
+		len = append_name(buf, cap - 2, len, target);
+	}
+	return append(buf, cap, len, "\r\n", 2);
 }
 
-size_t listing_mlsx_line(char *buf, size_t cap, const struct stat *st, const char *name,
-			 const char *type, unsigned f, const struct lister *who)
+size_t listing_mlsx_facts(char *buf, size_t cap, const struct stat *st, const char *type,
+			  unsigned f, const struct lister *who)
 {
 	size_t len = 0;
 
@@ -209,6 +256,18 @@ size_t listing_mlsx_line(char *buf, size_t cap, const struct stat *st, const cha
 	if (f & FACT_UNIX_MODE)
 		len += clamp(snprintf(buf + len, cap - len, "unix.mode=0%o;",
 				      (unsigned)(st->st_mode & 07777)), cap - len);
-	len += clamp(snprintf(buf + len, cap - len, " %s\r\n", name), cap - len);
 	return len;
+}
+
+size_t listing_mlsx_line(char *buf, size_t cap, const struct stat *st, const char *name,
+			 const char *type, unsigned f, const struct lister *who)
+{
+	size_t len;
+
+	if (cap < 3)
+		return 0;
+	len = listing_mlsx_facts(buf, cap - 2, st, type, f, who);
+	len = append(buf, cap - 2, len, " ", 1);
+	len = append_name(buf, cap - 2, len, name);
+	return append(buf, cap, len, "\r\n", 2);
 }

@@ -35,15 +35,28 @@ struct lister {
 	bool may_write;   /* the session's user may write at all */
 };
 
+/* A name as listings carry it: CR becomes CR NUL and LF becomes NUL (the
+ * Telnet convention RFC 959 and RFC 2640 give for pathnames), so that no
+ * name can end a listing line, or a reply, early.  out must hold twice the
+ * name; returns the length written. */
+size_t listing_name(char *out, size_t cap, const char *name);
+
 /* RFC 3659 perm fact for a file or directory with this stat. */
 void listing_perm(char *out, size_t cap, const struct stat *st, const struct lister *who);
 
-/* One "ls -l" line with CRLF.  target is a symlink's target or NULL.  now
+/* One "ls -l" line with CRLF (names as listing_name() writes them).
+ * target is a symlink's target or NULL.  now
  * decides between "HH:MM" (within six months) and the year. */
 size_t listing_ls_line(char *buf, size_t cap, const struct stat *st, const char *name,
 		       const char *target, time_t now);
 
-/* One MLSx line: "fact=value;...; name" with CRLF.  type overrides the type
+/* The facts of an MLSx line: "fact=value;...;" (MLST puts the name after
+ * it in a reply, which encodes it). */
+size_t listing_mlsx_facts(char *buf, size_t cap, const struct stat *st, const char *type,
+			  unsigned facts, const struct lister *who);
+
+/* One MLSx line: "fact=value;...; name" with CRLF (the name as
+ * listing_name() writes it).  type overrides the type
  * fact ("cdir", "pdir") when not NULL. */
 size_t listing_mlsx_line(char *buf, size_t cap, const struct stat *st, const char *name,
 			 const char *type, unsigned facts, const struct lister *who);

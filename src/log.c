@@ -6,31 +6,30 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/uio.h>
+#include <sys/un.h>
 #include <unistd.h>
-
-#include "sdlib.h"
 
 #define JOURNAL_SOCKET "/run/systemd/journal/socket"
 
 static enum log_target target = LOG_TARGET_AUTO;
 static int resolved;
+static int journal_fd = -1;
 static char client[ADDRESS_TEXT_MAX + 16] = "-";
 static char client_addr[ADDRESS_TEXT_MAX] = "-";
 static char client_port[8] = "0";
-
-void log_setup(enum log_target t)
-{
-	target = t;
-	resolved = 0;
-}
 
 void log_set_client(const struct endpoint *peer)
 {
 	endpoint_format(peer, client, sizeof(client));
 	snprintf(client_addr, sizeof(client_addr), "%s", peer->addr);
 	snprintf(client_port, sizeof(client_port), "%u", peer->port);
+}
+
+const char *log_client(void)
+{
+	return client;
 }
 
 /* stderr goes to the journal when JOURNAL_STREAM names it (systemd service). */
@@ -44,56 +43,51 @@ static int stderr_is_journal(const struct stat *st)
 	return (unsigned long long)st->st_dev == dev && (unsigned long long)st->st_ino == ino;
 }
 
-static void resolve(void)
+/* The journal's native protocol over a datagram socket connected now, by
+ * path, so that later sends need no path (a chroot hides it). */
+static int journal_connect(void)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX, .sun_path = JOURNAL_SOCKET};
+	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return -1;
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static void open_syslog(void)
+{
+	target = LOG_TARGET_SYSLOG;
+	openlog("sockftpd", LOG_PID | LOG_NDELAY, LOG_FTP);
+}
+
+void log_open(enum log_target t)
 {
 	struct stat st;
 
+	target = t;
 	resolved = 1;
-	if (target != LOG_TARGET_AUTO)
-		goto open;
-	if (fstat(2, &st) == 0 && !S_ISSOCK(st.st_mode)) {
-		target = stderr_is_journal(&st) ? LOG_TARGET_JOURNAL : LOG_TARGET_STDERR;
-		goto open;
+	if (target == LOG_TARGET_AUTO) {
+		if (fstat(2, &st) == 0 && !S_ISSOCK(st.st_mode))
+			target = stderr_is_journal(&st) ? LOG_TARGET_JOURNAL : LOG_TARGET_STDERR;
+		else
+			/* stderr is closed or a socket (inetd hands the
+			 * connection on 0, 1 and 2): writing there would reach
+			 * the client. */
+			target = access(JOURNAL_SOCKET, W_OK) == 0 ? LOG_TARGET_JOURNAL
+								   : LOG_TARGET_SYSLOG;
 	}
-	/* stderr is closed or a socket (inetd hands the connection on 0, 1 and
-	 * 2): writing there would reach the client. */
-	target = access(JOURNAL_SOCKET, W_OK) == 0 ? LOG_TARGET_JOURNAL : LOG_TARGET_SYSLOG;
-open:
-	if (target == LOG_TARGET_JOURNAL && !sdlib_get())
-		target = LOG_TARGET_SYSLOG;
-	if (target == LOG_TARGET_SYSLOG)
-		openlog("sockftpd", LOG_PID | LOG_NDELAY, LOG_FTP);
-}
-
-size_t log_escape(char *dst, size_t cap, const char *src, size_t len)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t o = 0, i;
-
-	if (cap == 0)
-		return 0;
-	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)src[i];
-		size_t need = (c < 0x20 || c == 0x7f) ? 4 : 1;
-
-		if (o + need + 3 >= cap) {
-			if (o + 3 < cap) {
-				memcpy(dst + o, "...", 3);
-				o += 3;
-			}
-			break;
-		}
-		if (need == 4) {
-			dst[o++] = '\\';
-			dst[o++] = 'x';
-			dst[o++] = hex[c >> 4];
-			dst[o++] = hex[c & 15];
-		} else {
-			dst[o++] = (char)c;
-		}
+	if (target == LOG_TARGET_JOURNAL) {
+		journal_fd = journal_connect();
+		if (journal_fd < 0)
+			open_syslog();
+	} else if (target == LOG_TARGET_SYSLOG) {
+		open_syslog();
 	}
-	dst[o] = '\0';
-	return o;
 }
 
 static const char *prio_word(int prio)
@@ -107,35 +101,42 @@ static const char *prio_word(int prio)
 	}
 }
 
+static int journal_send(int prio, const char *event, const char *verb, const char *arg,
+			const char *msg)
+{
+	char buf[4096], p[4];
+	size_t n = 0;
+
+	snprintf(p, sizeof(p), "%d", prio);
+	n = journal_field(buf, sizeof(buf), n, "MESSAGE", msg);
+	n = journal_field(buf, sizeof(buf), n, "PRIORITY", p);
+	n = journal_field(buf, sizeof(buf), n, "SYSLOG_IDENTIFIER", "sockftpd");
+	n = journal_field(buf, sizeof(buf), n, "SYSLOG_FACILITY", "11");
+	n = journal_field(buf, sizeof(buf), n, "FTP_EVENT", event);
+	n = journal_field(buf, sizeof(buf), n, "FTP_CLIENT_ADDRESS", client_addr);
+	n = journal_field(buf, sizeof(buf), n, "FTP_CLIENT_PORT", client_port);
+	if (verb)
+		n = journal_field(buf, sizeof(buf), n, "FTP_COMMAND", verb);
+	if (arg)
+		n = journal_field(buf, sizeof(buf), n, "FTP_ARGUMENT", arg);
+	while (send(journal_fd, buf, n, MSG_NOSIGNAL) < 0)
+		if (errno != EINTR)
+			return -1;
+	return 0;
+}
+
 static void emit(int prio, const char *event, const char *verb, const char *arg,
 		 const char *msg)
 {
 	if (!resolved)
-		resolve();
+		log_open(target);
 	if (target == LOG_TARGET_JOURNAL) {
-		char f[8][ADDRESS_TEXT_MAX + 600];
-		struct iovec iov[8];
-		int n = 0, i;
-
-		snprintf(f[n++], sizeof(f[0]), "MESSAGE=%s", msg);
-		snprintf(f[n++], sizeof(f[0]), "PRIORITY=%d", prio);
-		snprintf(f[n++], sizeof(f[0]), "SYSLOG_IDENTIFIER=sockftpd");
-		snprintf(f[n++], sizeof(f[0]), "FTP_EVENT=%s", event);
-		snprintf(f[n++], sizeof(f[0]), "FTP_CLIENT_ADDRESS=%s", client_addr);
-		snprintf(f[n++], sizeof(f[0]), "FTP_CLIENT_PORT=%s", client_port);
-		if (verb)
-			snprintf(f[n++], sizeof(f[0]), "FTP_COMMAND=%s", verb);
-		if (arg)
-			snprintf(f[n++], sizeof(f[0]), "FTP_ARGUMENT=%s", arg);
-		for (i = 0; i < n; i++) {
-			iov[i].iov_base = f[i];
-			iov[i].iov_len = strlen(f[i]);
-		}
-		if (sdlib_get()->journal_sendv(iov, n) >= 0)
+		if (journal_send(prio, event, verb, arg, msg) == 0)
 			return;
 		/* journald is gone: fall back rather than lose the line. */
-		target = LOG_TARGET_SYSLOG;
-		openlog("sockftpd", LOG_PID | LOG_NDELAY, LOG_FTP);
+		close(journal_fd);
+		journal_fd = -1;
+		open_syslog();
 	}
 	if (target == LOG_TARGET_SYSLOG) {
 		syslog(prio, "%s", msg);

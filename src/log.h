@@ -7,14 +7,19 @@
 #include <syslog.h>
 
 #include "address.h"
+#include "logfmt.h"
 #include "options.h"
 
-/* Choose the destination.  It is resolved lazily at the first line, so a
- * session that logs nothing before its greeting costs nothing here. */
-void log_setup(enum log_target target);
+/* Choose the destination and open it now: main() calls this before the
+ * sandbox, so a chroot or a filter cannot cut the log off.  (Where nobody
+ * calls it, the first line does.) */
+void log_open(enum log_target target);
 
 /* The client every following line is about. */
 void log_set_client(const struct endpoint *peer);
+
+/* That client, as logged ("192.0.2.7:50123"). */
+const char *log_client(void);
 
 /* One line: prio is a syslog priority, event a short machine-readable word
  * (connect, request, reject, disconnect, error) stored as FTP_EVENT. */
@@ -25,9 +30,5 @@ void log_msg(int prio, const char *event, const char *fmt, ...)
  * hidden when hide_arg is set (PASS). */
 void log_request(const char *verb, const char *arg, size_t arg_len, int has_arg,
 		 int hide_arg);
-
-/* Copy bytes into dst as printable text: control bytes and DEL become \xNN,
- * the result is cut at cap-1 bytes with "..." when longer. Pure. */
-size_t log_escape(char *dst, size_t cap, const char *src, size_t len);
 
 #endif

@@ -1,9 +1,8 @@
-/* main.c - sockftpd: options, activation, one session, exit status. */
+/* main.c - sockftpd: options, activation, the log, the sandbox, one session,
+ * exit status. */
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/time.h>
 #include <unistd.h>
 
 #include "activation.h"
@@ -16,17 +15,18 @@
 #define SOCKFTPD_VERSION "unknown"
 #endif
 
-static void put(int fd, const char *s)
+static void put(int fd, const char *s, size_t n)
 {
-	ssize_t r = write(fd, s, strlen(s));
+	ssize_t r = write(fd, s, n);
 	(void)r;
 }
 
 int main(int argc, char *argv[])
 {
+	static struct session s;
 	struct config cfg;
+	struct held held;
 	struct activation act;
-	struct session s;
 	char err[512];
 
 	config_defaults(&cfg);
@@ -34,38 +34,34 @@ int main(int argc, char *argv[])
 	case OPTIONS_RUN:
 		break;
 	case OPTIONS_HELP: {
-		char usage[4096];
-		size_t n = options_usage(usage, sizeof(usage));
-		ssize_t r = write(1, usage, n);
-		(void)r;
+		char usage[8192];
+
+		put(1, usage, options_usage(usage, sizeof(usage)));
 		return 0;
 	}
 	case OPTIONS_VERSION:
-		put(1, "sockftpd " SOCKFTPD_VERSION "\n");
+		put(1, "sockftpd " SOCKFTPD_VERSION "\n", strlen("sockftpd " SOCKFTPD_VERSION "\n"));
 		return 0;
 	case OPTIONS_ERROR:
 		fprintf(stderr, "sockftpd: %s\nTry 'sockftpd --help' for more information.\n",
 			err);
 		return 2;
 	}
-	log_setup(cfg.log_target);
 	/* A peer that goes away must not kill us in the middle of a write. */
 	signal(SIGPIPE, SIG_IGN);
+	/* Everything the session needs is acquired before the sandbox: the
+	 * connection, the log destination, the roots. */
 	if (activation_detect(&act, err, sizeof(err)) < 0) {
+		log_open((enum log_target)cfg.log_target);
 		log_msg(LOG_ERR, "error", "%s", err);
 		return 2;
 	}
+	log_open((enum log_target)cfg.log_target);
 	/* No byte from the client is read before this. */
-	if (sandbox_enter(&cfg, err, sizeof(err)) < 0) {
+	if (sandbox_enter(&cfg, &held, err, sizeof(err)) < 0) {
 		log_msg(LOG_ERR, "error", "%s", err);
 		return 2;
 	}
-	if (act.mode != ACTIVATION_PIPE) {
-		/* a client that stops reading its replies cannot hold the process */
-		struct timeval tv = {.tv_sec = (time_t)cfg.idle_timeout};
-
-		setsockopt(act.out_fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-	}
-	session_init(&s, &cfg, &act);
+	session_init(&s, &cfg, &held, &act);
 	return session_run(&s);
 }

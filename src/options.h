@@ -1,5 +1,7 @@
-/* options.h - the command line: one table of options, parsed into a config
- * (pure: messages are returned, not printed). */
+/* options.h - the options: ONE typed table (name, kind, bounds, default,
+ * --help text, man-page text), parsed into an immutable struct config.
+ * The command line uses it today; a configuration file can use the same
+ * table through options_set().  Pure: messages are returned, not printed. */
 #ifndef SOCKFTPD_OPTIONS_H
 #define SOCKFTPD_OPTIONS_H
 
@@ -18,25 +20,21 @@ enum sandbox_mode {
 	SANDBOX_OFF,
 };
 
+/* Read-only once parsed: what changes at run time lives elsewhere. */
 struct config {
-	enum log_target log_target;
-	enum sandbox_mode sandbox;    /* --sandbox */
+	unsigned log_target;          /* enum log_target: --log */
+	unsigned sandbox;             /* enum sandbox_mode: --sandbox */
 	const char *anonymous_root;   /* --anonymous DIR: read-only anonymous logins */
 	const char *users_file;       /* --users FILE: virtual users */
 	const char *pasv_address;     /* --pasv-address: IPv4 announced by PASV */
-	unsigned pasv_lo, pasv_hi;    /* --pasv-ports LO-HI; 0-0 is any port */
-	unsigned idle_timeout;        /* --idle-timeout seconds (default 300) */
-	unsigned data_timeout;        /* --data-timeout seconds (default 120) */
+	unsigned pasv_ports[2];       /* --pasv-ports LO-HI; 0-0 is any port */
+	unsigned idle_timeout;        /* --idle-timeout seconds */
+	unsigned data_timeout;        /* --data-timeout seconds */
 	unsigned login_delay_ms;      /* --login-delay ms before a failed login's 530 */
 	const char *run_as;           /* --run-as: the user a root start switches to */
 	unsigned max_login_failures;  /* --max-login-failures: then 421 and close */
-	unsigned login_timeout;       /* --login-timeout seconds to log in (default 60) */
+	unsigned login_timeout;       /* --login-timeout seconds to log in */
 	unsigned long long rate_limit; /* --rate-limit bytes/s per session, 0: none */
-
-	/* set by the sandbox when it drops root: what stays open */
-	int anonymous_fd;             /* the anonymous root, or -1 */
-	int users_fd;                 /* the users file, or -1 */
-	int chrooted;                 /* the anonymous root is now "/" */
 };
 
 enum options_result {
@@ -46,14 +44,23 @@ enum options_result {
 	OPTIONS_ERROR,    /* print the message on stderr, exit 2 */
 };
 
+/* Every option at its default. */
 void config_defaults(struct config *cfg);
 
 /* Parse argv (argv[0] is skipped).  On OPTIONS_ERROR a one-line message is
- * left in err. */
-enum options_result options_parse(struct config *cfg, int argc,
-				  char *const argv[], char *err, size_t errcap);
+ * left in err.  Values point into argv. */
+enum options_result options_parse(struct config *cfg, int argc, char *const argv[],
+				  char *err, size_t errcap);
+
+/* Set one option by its long name (name_len bytes) to value (NULL for a
+ * flag); the value must outlive cfg.  0, or -1 with a message in err. */
+int options_set(struct config *cfg, const char *name, size_t name_len, const char *value,
+		char *err, size_t errcap);
 
 /* The --help text, built from the option table. */
 size_t options_usage(char *buf, size_t cap);
+
+/* The OPTIONS section of sockftpd(8) in roff, built from the table. */
+size_t options_man(char *buf, size_t cap);
 
 #endif

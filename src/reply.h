@@ -6,8 +6,10 @@
 
 #include <stddef.h>
 
-/* Largest single reply the server formats in one piece, CRLFs included. */
-#define REPLY_MAX 4096
+/* Largest single reply the server formats in one piece, CRLFs included:
+ * room for MLST's reply, which names the longest path twice, every byte of
+ * it doubled by the encoding of CR (CR NUL), plus the facts. */
+#define REPLY_MAX (4 * 4096 + 1024)
 
 /* The standard text of a reply code, or NULL for a code not in the table. */
 const char *reply_text(int code);

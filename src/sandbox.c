@@ -37,7 +37,7 @@ static int limit(int resource, rlim_t v)
 	return setrlimit(resource, &rl);
 }
 
-static int drop_root(struct config *cfg, char *err, size_t errcap)
+static int drop_root(const struct config *cfg, struct held *held, char *err, size_t errcap)
 {
 	const struct passwd *pw = getpwnam(cfg->run_as);
 	uid_t uid, ruid, euid, suid;
@@ -58,24 +58,24 @@ static int drop_root(struct config *cfg, char *err, size_t errcap)
 	/* What the configured roots need, opened while we still may.  A
 	 * missing one is logged; its logins fail with 530 and log it again. */
 	if (cfg->anonymous_root) {
-		cfg->anonymous_fd = open(cfg->anonymous_root, O_PATH | O_DIRECTORY | O_CLOEXEC);
-		if (cfg->anonymous_fd < 0)
+		held->anonymous_fd = open(cfg->anonymous_root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (held->anonymous_fd < 0)
 			log_msg(LOG_ERR, "error", "--anonymous %s: %s", cfg->anonymous_root,
 				strerror(errno));
 	}
 	if (cfg->users_file) {
-		cfg->users_fd = open(cfg->users_file, O_RDONLY | O_CLOEXEC);
-		if (cfg->users_fd < 0)
+		held->users_fd = open(cfg->users_file, O_RDONLY | O_CLOEXEC);
+		if (held->users_fd < 0)
 			log_msg(LOG_ERR, "error", "users file %s: %s", cfg->users_file,
 				strerror(errno));
 	}
 	/* One root only: shut the process in it. */
-	if (cfg->anonymous_fd >= 0 && !cfg->users_file) {
-		if (fchdir(cfg->anonymous_fd) < 0 || chroot(".") < 0 || chdir("/") < 0) {
+	if (held->anonymous_fd >= 0 && !cfg->users_file) {
+		if (fchdir(held->anonymous_fd) < 0 || chroot(".") < 0 || chdir("/") < 0) {
 			snprintf(err, errcap, "chroot %s: %s", cfg->anonymous_root, strerror(errno));
 			return -1;
 		}
-		cfg->chrooted = 1;
+		held->chrooted = true;
 	}
 	for (cap = 0; prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) == 0; cap++)
 		;
@@ -94,13 +94,15 @@ static int drop_root(struct config *cfg, char *err, size_t errcap)
 	return 0;
 }
 
-int sandbox_enter(struct config *cfg, char *err, size_t errcap)
+int sandbox_enter(const struct config *cfg, struct held *held, char *err, size_t errcap)
 {
+	held->anonymous_fd = held->users_fd = -1;
+	held->chrooted = false;
 	if (limit(RLIMIT_CORE, 0) < 0 || limit(RLIMIT_NOFILE, SESSION_NOFILE) < 0) {
 		snprintf(err, errcap, "setrlimit: %s", strerror(errno));
 		return -1;
 	}
-	if (geteuid() == 0 && drop_root(cfg, err, errcap) < 0)
+	if (geteuid() == 0 && drop_root(cfg, held, err, errcap) < 0)
 		return -1;
 	/* a session never starts a process (LeakSanitizer does, at exit: not
 	 * in sanitizer builds, which are for testing) */

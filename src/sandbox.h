@@ -5,11 +5,20 @@
 #ifndef SOCKFTPD_SANDBOX_H
 #define SOCKFTPD_SANDBOX_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "options.h"
 
+/* What a session keeps from before its sandbox: what it could not open
+ * afterwards.  Run-time state, apart from the read-only config. */
+struct held {
+	int anonymous_fd;   /* the anonymous root, or -1 */
+	int users_fd;       /* the users file, or -1 */
+	bool chrooted;      /* the anonymous root is "/" now */
+};
+
 /* Returns 0, or -1 with a one-line reason in err (the caller exits 2). */
-int sandbox_enter(struct config *cfg, char *err, size_t errcap);
+int sandbox_enter(const struct config *cfg, struct held *held, char *err, size_t errcap);
 
 #endif

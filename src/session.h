@@ -1,4 +1,5 @@
-/* session.h - one control connection: state and the command dispatch table. */
+/* session.h - one control connection: its state, and the loop that reads
+ * a line, dispatches it through the handler table and ends the session. */
 #ifndef SOCKFTPD_SESSION_H
 #define SOCKFTPD_SESSION_H
 
@@ -7,52 +8,58 @@
 
 #include "activation.h"
 #include "auth.h"
+#include "chan.h"
 #include "command.h"
 #include "ctrl.h"
 #include "data.h"
 #include "options.h"
+#include "sandbox.h"
 #include "vfs.h"
 
 struct session {
 	const struct config *cfg;
+	const struct held *held;   /* what was opened before the sandbox */
+	struct chan ctrl_chan;
 	struct ctrl ctrl;
 	struct endpoint peer, local;
+	struct data_ends ends;     /* for data connections */
 	char who[ADDRESS_TEXT_MAX + 16];  /* the client, as logged */
 	enum activation_mode mode;
-	bool quit;           /* QUIT answered: close after the reply */
+	bool quit;                 /* QUIT answered: close after the reply */
+	long long login_deadline;  /* set at connect, USER and REIN */
 
 	/* login */
 	char user[USER_NAME_MAX];
-	bool have_user;      /* USER was accepted, PASS may follow */
+	bool have_user;            /* USER was accepted, PASS may follow */
 	bool logged_in;
 	struct login login;
 	unsigned login_failures;
 
 	/* files */
 	struct vfs vfs;
-	char rnfr[VPATH_MAX]; /* RNFR's path, "" when none is pending */
-	off_t rest;           /* REST offset for the next RETR/STOR */
-	bool ascii;           /* TYPE A */
-	unsigned mlst_facts;  /* OPTS MLST */
+	char rnfr[VPATH_MAX];      /* RNFR's path, "" when none is pending */
+	off_t rest;                /* REST offset for the next RETR/STOR */
+	bool ascii;                /* TYPE A */
+	unsigned mlst_facts;       /* OPTS MLST */
 
 	/* data connections */
 	struct data data;
+	unsigned abor_pending;     /* transfers ABOR ended: its queued line answers 226 */
 };
 
-/* A command handler sends its reply (or replies) itself.  Returns 0, or -1
- * when the control connection failed. */
-typedef int (*command_fn)(struct session *s, const struct command *cmd);
+/* What a handler, or a helper that may have to answer, returns. */
+enum outcome {
+	DEAD = -1,    /* the control connection failed */
+	GO_ON = 0,    /* (helpers) nothing was sent: the caller goes on */
+	REPLIED = 1,  /* the command was answered */
+};
 
-void session_init(struct session *s, const struct config *cfg,
+void session_init(struct session *s, const struct config *cfg, const struct held *held,
 		  const struct activation *a);
 
-/* Greet, then read and dispatch commands until QUIT or end of input.
- * Returns the process exit status. */
+/* Greet, then read and dispatch commands until QUIT, the end of input or a
+ * timeout.  Returns the process exit status: 0 for every normal end (also
+ * a client that vanished), 1 when the session itself failed. */
 int session_run(struct session *s);
-
-/* While a transfer runs, the control connection had input: handle it.
- * Returns 0 to go on, 1 when ABOR asked to stop, -1 when the control
- * connection is gone. */
-int session_during_transfer(struct session *s);
 
 #endif

@@ -3,174 +3,215 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <string.h>
-#include <sys/sendfile.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "ascii.h"
-#include "clock.h"
-#include "session.h"
+#include "deadline.h"
 
 #define IO_BUF (1 << 18)
 
 static char iobuf[IO_BUF];
 static char convbuf[2 * IO_BUF];
 
-/* Wait until fd is ready for events, watching the control connection too.
- * Returns XFER_DONE when fd is ready. */
-static enum xfer_status wait_io(struct session *s, int fd, short events)
+void xfer_init(struct xfer *x, struct chan *data, struct ctrl *ctrl,
+	       unsigned long long rate, unsigned stall_ms)
 {
-	for (;;) {
-		struct pollfd p[2] = {
-			{.fd = fd, .events = events},
-			{.fd = s->ctrl.in_fd, .events = POLLIN},
-		};
-		nfds_t n = s->ctrl.held ? 1 : 2;
-		int r;
+	memset(x, 0, sizeof(*x));
+	x->data = data;
+	x->ctrl = ctrl;
+	x->rate = rate;
+	x->stall_ms = stall_ms;
+	x->start_ms = monotonic_ms();
+	x->stall_deadline = x->start_ms + stall_ms;
+}
 
-		if (!s->ctrl.held && ctrl_buffered(&s->ctrl)) {
-			r = session_during_transfer(s);
-			if (r)
-				return r > 0 ? XFER_ABORTED : XFER_CTRL_GONE;
-			continue;
-		}
-		r = poll(p, n, (int)s->cfg->data_timeout * 1000);
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			return XFER_NET_ERROR;
-		}
-		if (r == 0)
-			return XFER_TIMEOUT;
-		if (n == 2 && p[1].revents) {
-			r = session_during_transfer(s);
-			if (r)
-				return r > 0 ? XFER_ABORTED : XFER_CTRL_GONE;
-		}
-		if (p[0].revents)
-			return XFER_DONE;
+/* Bytes moved: the stall deadline moves only after XFER_PROGRESS_MIN. */
+static void moved(struct xfer *x, size_t n)
+{
+	x->bytes += (off_t)n;
+	if (x->bytes - x->mark >= XFER_PROGRESS_MIN) {
+		x->mark = x->bytes;
+		x->stall_deadline = deadline_in(x->stall_ms);
 	}
 }
 
-/* --rate-limit: moves happen in chunks of a tenth of a second's worth, and
- * after each the transfer sleeps until it is back under the rate. */
-static size_t chunk(const struct session *s, size_t max)
+/* What the control channel said, as the end of a transfer, or XFER_DONE
+ * to go on.  QUIT ends uploads only. */
+static enum xfer_status heard(struct xfer *x, unsigned seen, bool upload)
 {
-	unsigned long long tenth = s->cfg->rate_limit / 10;
-
-	if (!s->cfg->rate_limit)
-		return max;
-	if (tenth < 4096)
-		tenth = 4096;
-	return tenth < max ? (size_t)tenth : max;
-}
-
-
-static void throttle(const struct session *s, long long start_ms, off_t bytes)
-{
-	long long due, left;
-
-	if (!s->cfg->rate_limit)
-		return;
-	due = start_ms + (long long)((unsigned long long)bytes * 1000 / s->cfg->rate_limit);
-	left = due - monotonic_ms();
-	if (left > 0) {
-		struct timespec ts = {.tv_sec = left / 1000, .tv_nsec = left % 1000 * 1000000};
-
-		while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-			;
-	}
-}
-
-/* When a transfer starts, for throttle(): 0 without a rate limit. */
-static long long pace_start(const struct session *s)
-{
-	return s->cfg->rate_limit ? monotonic_ms() : 0;
-}
-
-/* Before each read from the data socket: keep to the rate, then wait for
- * bytes (watching the control connection). */
-static enum xfer_status pace_in(struct session *s, long long start, off_t bytes, int dfd)
-{
-	throttle(s, start, bytes);
-	return wait_io(s, dfd, POLLIN);
-}
-
-/* Write all of buf to the non-blocking data socket. */
-static enum xfer_status send_all(struct session *s, int dfd, const char *buf, size_t n)
-{
-	while (n > 0) {
-		enum xfer_status st = wait_io(s, dfd, POLLOUT);
-		ssize_t w;
-
-		if (st != XFER_DONE)
-			return st;
-		w = write(dfd, buf, n);
-		if (w < 0) {
-			if (errno == EAGAIN || errno == EINTR)
-				continue;
-			return XFER_NET_ERROR;
-		}
-		buf += w;
-		n -= (size_t)w;
+	if (seen & WATCH_ABORT)
+		return XFER_ABORTED;
+	if ((seen & WATCH_QUIT) && upload)
+		return XFER_QUIT;
+	/* a client that said QUIT may close its side: that is no failure */
+	if ((seen & WATCH_GONE) && !x->ctrl->saw_quit) {
+		x->err = x->ctrl->eof_errno;
+		return XFER_CTRL_GONE;
 	}
 	return XFER_DONE;
 }
 
-enum xfer_status xfer_send_file(struct session *s, int dfd, int ffd, bool ascii,
-				off_t *bytes)
+/* The data stream of an upload ended: is the client still there?  One
+ * that died mid-upload closes both connections, and the end of the data
+ * stream alone would look like a whole file. */
+static enum xfer_status upload_ended(struct xfer *x)
 {
-	long long start = pace_start(s);
+	if (!ctrl_watching(x->ctrl))
+		return XFER_DONE;
+	return heard(x, ctrl_watch(x->ctrl) & WATCH_GONE, true);
+}
 
-	*bytes = 0;
+/* Wait until the data channel can go on in direction dir. */
+static enum xfer_status wait_data(struct xfer *x, enum chan_dir dir, bool upload)
+{
 	for (;;) {
+		struct pollfd p;
+		unsigned seen;
 		enum xfer_status st;
-		ssize_t n;
+		int r;
 
-		throttle(s, start, *bytes);
-		if (ascii) {
-			size_t out;
-
-			n = read(ffd, iobuf, chunk(s, sizeof(iobuf)));
-			if (n < 0) {
-				if (errno == EINTR)
-					continue;
-				return XFER_FILE_ERROR;
-			}
-			if (n == 0)
-				return XFER_DONE;
-			out = ascii_to_crlf(iobuf, (size_t)n, convbuf);
-			st = send_all(s, dfd, convbuf, out);
-			if (st != XFER_DONE)
-				return st;
-			*bytes += (off_t)out;
-			continue;
-		}
-		/* from the file's own offset (REST moved it); wait (and watch
-		 * the control connection for ABOR) only when the socket is full */
-		n = sendfile(dfd, ffd, NULL, chunk(s, 1 << 30));
-		if (n < 0) {
-			if (errno == EAGAIN) {
-				st = wait_io(s, dfd, POLLOUT);
-				if (st != XFER_DONE)
-					return st;
-				continue;
-			}
-			if (errno == EINTR)
-				continue;
-			/* which side failed: a file read error is EIO and friends */
-			return errno == EPIPE || errno == ECONNRESET ? XFER_NET_ERROR
-								      : XFER_FILE_ERROR;
-		}
-		if (n == 0)
+		if (dir == CHAN_READ && chan_pending(x->data))
 			return XFER_DONE;
-		*bytes += n;
+		chan_pollfd(x->data, dir, &p);
+		r = ctrl_wait_other(x->ctrl, &p, x->stall_deadline, &seen);
+		if (r == 1)
+			return XFER_DONE;
+		if (r == 0)
+			return XFER_TIMEOUT;
+		if (r < 0) {
+			x->err = errno;
+			return XFER_NET_ERROR;
+		}
+		st = heard(x, seen, upload);
+		if (st != XFER_DONE)
+			return st;
 	}
 }
 
-static enum xfer_status write_file(int ffd, const char *p, size_t n)
+/* --rate-limit: moves happen in chunks of a tenth of a second's worth (at
+ * least 4 KiB); after each the transfer waits until it is back under the
+ * rate, watching the control channel all the while. */
+static size_t chunk(const struct xfer *x, size_t max)
+{
+	unsigned long long tenth = x->rate / 10;
+
+	if (!x->rate)
+		return max;
+	if (tenth < XFER_PROGRESS_MIN)
+		tenth = XFER_PROGRESS_MIN;
+	return tenth < max ? (size_t)tenth : max;
+}
+
+static enum xfer_status pace(struct xfer *x, bool upload)
+{
+	long long due;
+	unsigned seen;
+
+	if (!x->rate)
+		return XFER_DONE;
+	due = x->start_ms + (long long)((unsigned long long)x->bytes * 1000 / x->rate);
+	if (due <= monotonic_ms())
+		return XFER_DONE;
+	while (ctrl_wait_other(x->ctrl, NULL, due, &seen) == 2) {
+		enum xfer_status st = heard(x, seen, upload);
+
+		if (st != XFER_DONE)
+			return st;
+	}
+	/* waiting for the rate is not a stall */
+	x->stall_deadline = deadline_in(x->stall_ms);
+	return XFER_DONE;
+}
+
+static enum xfer_status net_error(struct xfer *x)
+{
+	x->err = errno;
+	return XFER_NET_ERROR;
+}
+
+static enum xfer_status file_error(struct xfer *x)
+{
+	x->err = errno;
+	return errno == ENOSPC || errno == EDQUOT ? XFER_NO_SPACE : XFER_FILE_ERROR;
+}
+
+enum xfer_status xfer_send_buf(struct xfer *x, const char *buf, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = chan_write(x->data, buf, n);
+
+		if (w < 0) {
+			enum xfer_status st;
+
+			if (errno != EAGAIN)
+				return net_error(x);
+			st = wait_data(x, CHAN_WRITE, false);
+			if (st != XFER_DONE)
+				return st;
+			continue;
+		}
+		buf += w;
+		n -= (size_t)w;
+		moved(x, (size_t)w);
+	}
+	return XFER_DONE;
+}
+
+/* Zero-copy download from the file's own offset (REST moved it). */
+static enum xfer_status sendfile_all(struct xfer *x, int ffd)
+{
+	for (;;) {
+		enum xfer_status st = pace(x, false);
+		ssize_t n;
+
+		if (st != XFER_DONE)
+			return st;
+		n = chan_sendfile(x->data, ffd, chunk(x, 1 << 30));
+		if (n < 0) {
+			if (errno != EAGAIN)
+				/* which side failed: a file read error is EIO and friends */
+				return errno == EPIPE || errno == ECONNRESET ? net_error(x)
+									     : file_error(x);
+			st = wait_data(x, CHAN_WRITE, false);
+			if (st != XFER_DONE)
+				return st;
+			continue;
+		}
+		if (n == 0)
+			return XFER_DONE;
+		moved(x, (size_t)n);
+	}
+}
+
+enum xfer_status xfer_send_file(struct xfer *x, int ffd, bool ascii)
+{
+	if (!ascii && chan_can_sendfile(x->data))
+		return sendfile_all(x, ffd);
+	for (;;) {
+		enum xfer_status st = pace(x, false);
+		ssize_t n;
+
+		if (st != XFER_DONE)
+			return st;
+		n = read(ffd, iobuf, chunk(x, sizeof(iobuf)));
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return file_error(x);
+		}
+		if (n == 0)
+			return XFER_DONE;
+		if (ascii)
+			st = xfer_send_buf(x, convbuf, ascii_to_crlf(iobuf, (size_t)n, convbuf));
+		else
+			st = xfer_send_buf(x, iobuf, (size_t)n);
+		if (st != XFER_DONE)
+			return st;
+	}
+}
+
+static enum xfer_status write_file(struct xfer *x, int ffd, const char *p, size_t n)
 {
 	while (n > 0) {
 		ssize_t w = write(ffd, p, n);
@@ -178,8 +219,7 @@ static enum xfer_status write_file(int ffd, const char *p, size_t n)
 		if (w < 0) {
 			if (errno == EINTR)
 				continue;
-			return errno == ENOSPC || errno == EDQUOT ? XFER_NO_SPACE
-								  : XFER_FILE_ERROR;
+			return file_error(x);
 		}
 		p += w;
 		n -= (size_t)w;
@@ -188,14 +228,12 @@ static enum xfer_status write_file(int ffd, const char *p, size_t n)
 }
 
 /* What splice_recv() says when the file cannot take spliced pages (EINVAL:
- * an O_APPEND file, some file systems): it has moved what the pipe held with
- * read/write, and the caller goes on that way. */
+ * some file systems): it has moved what the pipe held with read/write, and
+ * the caller goes on that way. */
 #define XFER_NO_SPLICE ((enum xfer_status)100)
 
-static enum xfer_status write_file(int ffd, const char *p, size_t n);
-
 /* Move n bytes from the pipe to the file the plain way. */
-static enum xfer_status drain_pipe(int pfd, int ffd, size_t n, off_t *bytes)
+static enum xfer_status drain_pipe(struct xfer *x, int pfd, int ffd, size_t n)
 {
 	while (n > 0) {
 		ssize_t r = read(pfd, iobuf, n < sizeof(iobuf) ? n : sizeof(iobuf));
@@ -204,22 +242,52 @@ static enum xfer_status drain_pipe(int pfd, int ffd, size_t n, off_t *bytes)
 		if (r <= 0) {
 			if (r < 0 && errno == EINTR)
 				continue;
-			return XFER_FILE_ERROR;
+			return file_error(x);
 		}
-		st = write_file(ffd, iobuf, (size_t)r);
+		st = write_file(x, ffd, iobuf, (size_t)r);
 		if (st != XFER_DONE)
 			return st;
 		n -= (size_t)r;
-		*bytes += r;
 	}
 	return XFER_NO_SPLICE;
 }
 
-/* Zero-copy upload: socket -> pipe -> file with splice(2). */
-static enum xfer_status splice_through(struct session *s, int dfd, int ffd, int p[2],
-				       off_t *bytes);
+/* Zero-copy upload: channel -> pipe -> file with splice(2). */
+static enum xfer_status splice_through(struct xfer *x, int ffd, int p[2])
+{
+	for (;;) {
+		enum xfer_status st = pace(x, true);
+		ssize_t n;
 
-static enum xfer_status splice_recv(struct session *s, int dfd, int ffd, off_t *bytes)
+		if (st == XFER_DONE)
+			st = wait_data(x, CHAN_READ, true);
+		if (st != XFER_DONE)
+			return st;
+		n = chan_splice_to_pipe(x->data, p[1], chunk(x, 1 << 20));
+		if (n < 0) {
+			if (errno == EAGAIN)
+				continue;
+			return net_error(x);
+		}
+		if (n == 0)
+			return upload_ended(x);
+		moved(x, (size_t)n);
+		while (n > 0) {
+			ssize_t m = splice(p[0], NULL, ffd, NULL, (size_t)n, SPLICE_F_MOVE);
+
+			if (m < 0) {
+				if (errno == EINTR)
+					continue;
+				if (errno == EINVAL)
+					return drain_pipe(x, p[0], ffd, (size_t)n);
+				return file_error(x);
+			}
+			n -= m;
+		}
+	}
+}
+
+static enum xfer_status splice_recv(struct xfer *x, int ffd)
 {
 	static int p[2] = {-1, -1};
 	enum xfer_status st;
@@ -229,7 +297,7 @@ static enum xfer_status splice_recv(struct session *s, int dfd, int ffd, off_t *
 			return XFER_NO_SPLICE;
 		fcntl(p[1], F_SETPIPE_SZ, 1 << 20);
 	}
-	st = splice_through(s, dfd, ffd, p, bytes);
+	st = splice_through(x, ffd, p);
 	if (st != XFER_DONE) {
 		/* bytes may be left in the pipe: they must never reach the next
 		 * upload's file */
@@ -240,91 +308,57 @@ static enum xfer_status splice_recv(struct session *s, int dfd, int ffd, off_t *
 	return st;
 }
 
-static enum xfer_status splice_through(struct session *s, int dfd, int ffd, int p[2],
-				       off_t *bytes)
-{
-	long long start = pace_start(s);
-
-	for (;;) {
-		enum xfer_status st = pace_in(s, start, *bytes, dfd);
-		ssize_t n;
-
-		if (st != XFER_DONE)
-			return st;
-		n = splice(dfd, NULL, p[1], NULL, chunk(s, 1 << 20),
-			   SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
-		if (n < 0) {
-			if (errno == EAGAIN || errno == EINTR)
-				continue;
-			return XFER_NET_ERROR;
-		}
-		if (n == 0)
-			return XFER_DONE;
-		while (n > 0) {
-			ssize_t m = splice(p[0], NULL, ffd, NULL, (size_t)n, SPLICE_F_MOVE);
-
-			if (m < 0) {
-				if (errno == EINTR)
-					continue;
-				if (errno == EINVAL)
-					return drain_pipe(p[0], ffd, (size_t)n, bytes);
-				return errno == ENOSPC || errno == EDQUOT ? XFER_NO_SPACE
-									  : XFER_FILE_ERROR;
-			}
-			n -= m;
-			*bytes += m;
-		}
-	}
-}
-
-enum xfer_status xfer_recv_file(struct session *s, int dfd, int ffd, bool ascii,
-				off_t *bytes)
+enum xfer_status xfer_recv_file(struct xfer *x, int ffd, bool ascii)
 {
 	struct ascii_in conv = {false};
-	long long start;
 
-	*bytes = 0;
-	if (!ascii && !(fcntl(ffd, F_GETFL) & O_APPEND)) {
-		enum xfer_status st = splice_recv(s, dfd, ffd, bytes);
+	if (!ascii && chan_can_splice(x->data) && !(fcntl(ffd, F_GETFL) & O_APPEND)) {
+		enum xfer_status st = splice_recv(x, ffd);
 
 		if (st != XFER_NO_SPLICE)
 			return st;
 	}
-	start = pace_start(s);
 	for (;;) {
-		enum xfer_status st = pace_in(s, start, *bytes, dfd);
+		enum xfer_status st = pace(x, true);
 		ssize_t n;
 
+		if (st == XFER_DONE)
+			st = wait_data(x, CHAN_READ, true);
 		if (st != XFER_DONE)
 			return st;
-		n = read(dfd, iobuf, chunk(s, sizeof(iobuf)));
+		n = chan_read(x->data, iobuf, chunk(x, sizeof(iobuf)));
 		if (n < 0) {
-			if (errno == EAGAIN || errno == EINTR)
+			if (errno == EAGAIN)
 				continue;
-			return XFER_NET_ERROR;
+			return net_error(x);
 		}
 		if (n == 0) {
-			size_t out = ascii ? ascii_from_crlf_end(&conv, convbuf) : 0;
-
-			return write_file(ffd, convbuf, out);
+			st = write_file(x, ffd, convbuf,
+					ascii ? ascii_from_crlf_end(&conv, convbuf) : 0);
+			return st == XFER_DONE ? upload_ended(x) : st;
 		}
-		*bytes += n;
-		if (ascii) {
-			size_t out = ascii_from_crlf(&conv, iobuf, (size_t)n, convbuf);
-
-			st = write_file(ffd, convbuf, out);
-		} else {
-			st = write_file(ffd, iobuf, (size_t)n);
-		}
+		moved(x, (size_t)n);
+		if (ascii)
+			st = write_file(x, ffd, convbuf,
+					ascii_from_crlf(&conv, iobuf, (size_t)n, convbuf));
+		else
+			st = write_file(x, ffd, iobuf, (size_t)n);
 		if (st != XFER_DONE)
 			return st;
 	}
 }
 
-void dw_init(struct dwriter *w, struct session *s, int fd)
+enum xfer_status xfer_finish(struct xfer *x)
 {
-	w->s = s;
-	w->fd = fd;
+	if (chan_finish(x->data, x->stall_deadline) < 0)
+		return errno == ETIMEDOUT ? XFER_TIMEOUT : net_error(x);
+	return XFER_DONE;
+}
+
+void dw_init(struct dwriter *w, struct xfer *x, struct ctrl *ctrl)
+{
+	w->x = x;
+	w->ctrl = ctrl;
 	w->status = XFER_DONE;
 	w->bytes = 0;
 	w->len = 0;
@@ -333,7 +367,10 @@ void dw_init(struct dwriter *w, struct session *s, int fd)
 enum xfer_status dw_flush(struct dwriter *w)
 {
 	if (w->status == XFER_DONE && w->len) {
-		w->status = send_all(w->s, w->fd, w->buf, w->len);
+		if (w->x)
+			w->status = xfer_send_buf(w->x, w->buf, w->len);
+		else if (ctrl_send(w->ctrl, w->buf, w->len) < 0)
+			w->status = XFER_CTRL_GONE;
 		if (w->status == XFER_DONE)
 			w->bytes += (off_t)w->len;
 	}

@@ -98,10 +98,65 @@ static int expand_link(int dirfd, const char *name, char *path, size_t cap,
 	return 0;
 }
 
-static int walk_in_root(int rootfd, const char *rel, int flags, mode_t mode)
+/* Take the next component of *p into comp ("." for an empty one); *p moves
+ * past it and its slashes.  -1 (ENAMETOOLONG) for a component too long. */
+static int next_component(const char **p, char *comp)
+{
+	const char *slash;
+	size_t len;
+
+	while (**p == '/')
+		(*p)++;
+	slash = strchr(*p, '/');
+	len = slash ? (size_t)(slash - *p) : strlen(*p);
+	if (len > NAME_MAX) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(comp, *p, len);
+	comp[len] = '\0';
+	*p += len;
+	while (**p == '/')
+		(*p)++;
+	if (len == 0)
+		strcpy(comp, ".");
+	return 0;
+}
+
+/* Step from directory *cur to the directory fd of comp (never following
+ * a link: the walk does that itself); *cur is closed.  0 or -1. */
+static int step_into(int *cur, const char *comp)
+{
+	int next = openat(*cur, comp, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+	close(*cur);
+	*cur = next;
+	return next < 0 ? -1 : 0;
+}
+
+/* comp in *cur is a link: the rest of the walk becomes its target followed
+ * by what was left (p), from the root when the target is absolute. */
+static int follow_link(int rootfd, int *cur, const char *comp, char *path, const char **p)
+{
+	char rest[VPATH_MAX];
+
+	memcpy(rest, *p, strlen(*p) + 1);
+	if (expand_link(*cur, comp, path, VPATH_MAX, rest) < 0)
+		return -1;
+	*p = path;
+	if (*path == '/') {
+		close(*cur);
+		*cur = fcntl(rootfd, F_DUPFD_CLOEXEC, 0);
+		if (*cur < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int vfs_walk_open(int rootfd, const char *rel, int flags, mode_t mode)
 {
 	char path[VPATH_MAX], comp[NAME_MAX + 1];
-	const char *p;
+	const char *p = path;
 	int cur, links = 0;
 
 	if (strlen(rel) >= sizeof(path)) {
@@ -110,78 +165,47 @@ static int walk_in_root(int rootfd, const char *rel, int flags, mode_t mode)
 	}
 	memcpy(path, rel, strlen(rel) + 1);
 	cur = fcntl(rootfd, F_DUPFD_CLOEXEC, 0);
-	if (cur < 0)
-		return -1;
-	p = path;
-	for (;;) {
-		const char *slash;
-		size_t len;
-		bool last;
+	while (cur >= 0) {
 		struct stat st;
-		int next;
+		bool last;
 
-		while (*p == '/')
-			p++;
-		slash = strchr(p, '/');
-		len = slash ? (size_t)(slash - p) : strlen(p);
-		if (len > NAME_MAX) {
-			close(cur);
-			errno = ENAMETOOLONG;
-			return -1;
-		}
-		memcpy(comp, p, len);
-		comp[len] = '\0';
-		p += len;
-		while (*p == '/')
-			p++;
+		if (next_component(&p, comp) < 0)
+			break;
 		last = *p == '\0';
-		if (len == 0)
-			strcpy(comp, ".");
 		if (strcmp(comp, "..") == 0 && same_dir(cur, rootfd))
 			strcpy(comp, ".");
 		if (!last && (strcmp(comp, ".") == 0 || strcmp(comp, "..") == 0)) {
-			next = openat(cur, comp, O_PATH | O_DIRECTORY | O_CLOEXEC);
-			close(cur);
-			if (next < 0)
+			if (step_into(&cur, comp) < 0)
 				return -1;
-			cur = next;
 			continue;
 		}
 		/* a symbolic link is walked, never handed to the kernel */
 		if (fstatat(cur, comp, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode) &&
 		    !(last && (flags & O_NOFOLLOW))) {
-			char rest[VPATH_MAX];
-
 			if (++links > WALK_MAX_LINKS) {
-				close(cur);
 				errno = ELOOP;
-				return -1;
+				break;
 			}
-			memcpy(rest, p, strlen(p) + 1);
-			if (expand_link(cur, comp, path, sizeof(path), rest) < 0) {
-				close(cur);
-				return -1;
-			}
-			p = path;
-			if (*p == '/') {
-				close(cur);
-				cur = fcntl(rootfd, F_DUPFD_CLOEXEC, 0);
-				if (cur < 0)
-					return -1;
-			}
+			if (follow_link(rootfd, &cur, comp, path, &p) < 0)
+				break;
 			continue;
 		}
 		if (last) {
-			next = openat(cur, comp, flags | O_NOFOLLOW | O_CLOEXEC, mode);
+			int fd = openat(cur, comp, flags | O_NOFOLLOW | O_CLOEXEC, mode);
+
 			close(cur);
-			return next;
+			return fd;
 		}
-		next = openat(cur, comp, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		close(cur);
-		if (next < 0)
+		if (step_into(&cur, comp) < 0)
 			return -1;
-		cur = next;
 	}
+	if (cur >= 0) {
+		int e = errno;
+
+		close(cur);
+		errno = e;
+	}
+	return -1;
 }
 
 static int in_root(int dirfd, const char *rel, int flags, mode_t mode)
@@ -195,7 +219,7 @@ static int in_root(int dirfd, const char *rel, int flags, mode_t mode)
 		how.mode = mode;
 	how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
 	if (no_openat2)
-		return walk_in_root(dirfd, rel, flags, mode);
+		return vfs_walk_open(dirfd, rel, flags, mode);
 	for (;;) {
 		long fd = syscall(SYS_openat2, dirfd, rel, &how, sizeof(how));
 
@@ -203,7 +227,7 @@ static int in_root(int dirfd, const char *rel, int flags, mode_t mode)
 			no_openat2 = true;
 			log_msg(LOG_WARNING, "error", "openat2() is not available (kernel older "
 				"than 5.6, or filtered): paths are resolved in user space");
-			return walk_in_root(dirfd, rel, flags, mode);
+			return vfs_walk_open(dirfd, rel, flags, mode);
 		}
 		/* EAGAIN: a rename raced with the lookup; the kernel asks to retry */
 		if (fd >= 0 || (errno != EAGAIN && errno != EINTR))

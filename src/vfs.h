@@ -33,6 +33,12 @@ int vfs_path(const struct vfs *v, const char *arg, size_t len, char *vpath);
 /* openat2() of a virtual path inside the root.  -1 with errno. */
 int vfs_open(const struct vfs *v, const char *vpath, int flags, mode_t mode);
 
+/* The user-space walk vfs_open() falls back to where openat2() is missing
+ * (kernels before 5.6, some container filters, valgrind): rel resolved
+ * below rootfd one component at a time, never letting the kernel follow a
+ * link, ".." never above the root, at most 40 links.  -1 with errno. */
+int vfs_walk_open(int rootfd, const char *rel, int flags, mode_t mode);
+
 /* Open the parent directory of vpath (O_PATH) and point *name at its last
  * component, for the *at() calls that must not follow a final symlink
  * (unlink, mkdir, rename, create).  The root itself has no parent: -1 with

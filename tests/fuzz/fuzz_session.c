@@ -326,7 +326,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	cfg.login_delay_ms = 0;
 	cfg.idle_timeout = 1;
 	cfg.data_timeout = 0;
-	log_setup(cfg.log_target);
+	log_open(LOG_TARGET_STDERR);
 	signal(SIGPIPE, SIG_IGN);
 	if (getenv("SOCKFTPD_FUZZ_NO_OPENAT2"))
 		refuse_openat2();
@@ -377,8 +377,9 @@ static unsigned open_mask(int from)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	static const struct held held = {.anonymous_fd = -1, .users_fd = -1};
+	static struct session s;
 	struct activation a;
-	struct session s;
 	char cwd[PATH_MAX];
 	size_t off = 0;
 	unsigned before, after;
@@ -407,11 +408,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	a.out_fd = out;
 	snprintf(a.peer.addr, sizeof(a.peer.addr), "stdin");
 	snprintf(a.local.addr, sizeof(a.local.addr), "stdout");
-	session_init(&s, &cfg, &a);
-	session_run(&s);
+	session_init(&s, &cfg, &held, &a);
+	session_run(&s);  /* closes in and out */
 
-	close(in);
-	close(out);
 	/* The session's own descriptors are all closed again. */
 	after = open_mask(in);
 	before &= ~(1u << 0);

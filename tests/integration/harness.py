@@ -56,6 +56,7 @@ def give_to_server(*paths):
         return
     for path in paths:
         os.chmod(os.path.dirname(os.path.abspath(path)), 0o755)
+        os.lchown(path, SERVER_UID, SERVER_GID)
         for top, dirs, files in os.walk(path):
             os.lchown(top, SERVER_UID, SERVER_GID)
             for name in dirs + files:

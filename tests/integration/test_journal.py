@@ -15,6 +15,30 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import SOCKFTPD, TIMEOUT, main  # noqa: E402
 
 
+def inetd_chroot(j):
+    """Started as root by inetd (the connection on 0, 1 and 2) with one
+    anonymous root: the session chroots into it and switches to nobody, yet
+    its log lines reach the journal, opened before."""
+    with tempfile.TemporaryDirectory() as anon:
+        os.chmod(anon, 0o755)
+        with open(os.path.join(anon, "hello.txt"), "w") as f:
+            f.write("hi")
+        server, client = socket.socketpair()
+        p = subprocess.Popen([SOCKFTPD, "--anonymous", anon, "--login-delay", "0"],
+                             stdin=server, stdout=server, stderr=server)
+        server.close()
+        client.settimeout(TIMEOUT)
+        client.sendall(b"USER ftp\r\nPASS x\r\nSIZE hello.txt\r\nQUIT\r\n")
+        out = b""
+        while True:
+            chunk = client.recv(4096)
+            if not chunk:
+                break
+            out += chunk
+        p.wait(TIMEOUT)
+    return p.returncode, out.decode(), ""
+
+
 def inner(mode):
     """Runs inside the namespace: fake journald, one piped session."""
     subprocess.run(["mount", "-t", "tmpfs", "tmpfs", "/run"], check=True)
@@ -22,6 +46,10 @@ def inner(mode):
     j = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
     j.bind("/run/systemd/journal/socket")
     os.chmod("/run/systemd/journal/socket", 0o666)  # the server runs as nobody
+    if mode == "chroot":
+        rc, stdout, stderr = inetd_chroot(j)
+        print(json.dumps({"rc": rc, "stdout": stdout, "stderr": stderr, "msgs": read_all(j)}))
+        return
     env = dict(os.environ)
     with tempfile.TemporaryFile() as err:
         args = [SOCKFTPD]
@@ -34,21 +62,26 @@ def inner(mode):
                            stdout=subprocess.PIPE, stderr=err, env=env, timeout=TIMEOUT)
         err.seek(0)
         stderr = err.read().decode()
-    j.settimeout(2)
-    msgs = []
-    try:
-        while True:
-            data = j.recv(65536)
-            fields = {}
-            for line in data.decode().split("\n"):
-                if "=" in line:
-                    k, v = line.split("=", 1)
-                    fields[k] = v
-            msgs.append(fields)
-    except socket.timeout:
-        pass
     print(json.dumps({"rc": r.returncode, "stdout": r.stdout.decode(),
-                      "stderr": stderr, "msgs": msgs}))
+                      "stderr": stderr, "msgs": read_all(j)}))
+
+
+def read_all(j):
+    """Every datagram sent so far (the server has exited), as fields; each
+    must be valid UTF-8, so journald stores text, not a blob."""
+    j.setblocking(False)
+    msgs = []
+    while True:
+        try:
+            data = j.recv(65536)
+        except BlockingIOError:
+            return msgs
+        fields = {}
+        for line in data.decode("utf-8").split("\n"):
+            if "=" in line:
+                k, v = line.split("=", 1)
+                fields[k] = v
+        msgs.append(fields)
 
 
 class Journal(unittest.TestCase):
@@ -85,6 +118,16 @@ class Journal(unittest.TestCase):
 
     def test_journal_stream_detected(self):
         self.check(self.run_inner("auto"))
+
+    def test_root_start_with_chroot_still_logs(self):
+        out = self.run_inner("chroot")
+        self.assertEqual(out["rc"], 0)
+        self.assertIn("213 2\r\n", out["stdout"])
+        events = [m.get("FTP_EVENT") for m in out["msgs"]]
+        # everything after the chroot and the switch to nobody arrived
+        self.assertEqual(events, ["connect", "request", "request", "login", "request",
+                                  "request", "disconnect"], out)
+        self.assertIn("anonymous logged in", out["msgs"][3]["MESSAGE"])
 
 
 if __name__ == "__main__":

@@ -94,3 +94,48 @@ Test(listing, time_format)
 	cr_assert_eq(listing_time(t, sizeof(t), 0), 14);
 	cr_assert_str_eq(t, "19700101000000");
 }
+
+Test(listing, names_encode_cr_and_lf)
+{
+	char out[64];
+	size_t n = listing_name(out, sizeof(out), "a\rb\nc");
+
+	cr_assert_eq(n, 6);
+	cr_assert_eq(memcmp(out, "a\r\0b\0c", 6), 0);
+	/* cut, never inside a CR NUL pair */
+	n = listing_name(out, 3, "a\rb");
+	cr_assert_eq(n, 1);
+}
+
+Test(listing, no_line_can_be_split_by_a_name)
+{
+	struct stat st;
+	struct lister who = {1000, 1000, true};
+	char line[512];
+	size_t n;
+
+	memset(&st, 0, sizeof(st));
+	st.st_mode = S_IFREG | 0644;
+	n = listing_ls_line(line, sizeof(line), &st, "x\r\n226 forged", "t\ny", 0);
+	cr_assert_eq(memcmp(line + n - 2, "\r\n", 2), 0);
+	cr_assert_null(memmem(line, n - 2, "\n", 1), "an LF before the end");
+	cr_assert_not_null(memmem(line, n, "x\r\0\0" "226 forged -> t\0y\r\n", 21));
+	n = listing_mlsx_line(line, sizeof(line), &st, "m\nn", NULL, FACT_TYPE, &who);
+	cr_assert_eq(n, strlen("type=file; m") + 4);
+	cr_assert_eq(memcmp(line, "type=file; m\0n\r\n", n), 0);
+}
+
+Test(listing, lines_cut_keep_their_crlf)
+{
+	struct stat st;
+	char line[80], name[200];
+	size_t n;
+
+	memset(&st, 0, sizeof(st));
+	st.st_mode = S_IFREG | 0644;
+	memset(name, 'n', sizeof(name) - 1);
+	name[sizeof(name) - 1] = '\0';
+	n = listing_ls_line(line, sizeof(line), &st, name, NULL, 0);
+	cr_assert_lt(n, sizeof(line));
+	cr_assert_eq(memcmp(line + n - 2, "\r\n", 2), 0);
+}

@@ -1,0 +1,50 @@
+/* cmd_support.h - what the command handlers share: replies as outcomes,
+ * resolving the client's paths, errno replies, the read-only check, and the
+ * data connection with its 150 and final replies. */
+#ifndef SOCKFTPD_CMD_SUPPORT_H
+#define SOCKFTPD_CMD_SUPPORT_H
+
+#include "session.h"
+#include "transfer.h"
+
+/* Send a reply: REPLIED, or DEAD when the control connection failed. */
+enum outcome reply(struct session *s, int code, const char *text);
+enum outcome replyf(struct session *s, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+enum outcome reply_lines(struct session *s, int code, const char *const *lines, size_t n);
+
+/* The command's argument, upper-cased, as a C string (cut at cap - 1). */
+void arg_upper(char *out, size_t cap, const struct command *cmd);
+
+/* Reply to a failed file operation from its errno (550, 553, 552...). */
+enum outcome reply_errno(struct session *s, int err);
+
+/* Resolve the client's path into vpath (VPATH_MAX): GO_ON, or the 501/553
+ * reply's outcome. */
+enum outcome resolve(struct session *s, const char *arg, size_t len, char *vpath);
+
+/* GO_ON when the login may write, else the 550 reply's outcome. */
+enum outcome need_write(struct session *s);
+
+/* GO_ON when a data connection was asked for (PASV, EPSV, PORT, EPRT),
+ * else the 425 reply's outcome: checked before anything is created. */
+enum outcome need_data(struct session *s);
+
+/* Open the data connection (the mode was set) and send 150: GO_ON with
+ * *dc open, or the 425 reply's outcome. */
+enum outcome open_data(struct session *s, const char *what, struct chan *dc);
+
+/* The same in two steps, for a caller that must undo something before the
+ * 425: connect (0, or -1 without a reply), then announce it with 150. */
+int connect_data(struct session *s, struct chan *dc);
+enum outcome announce_data(struct session *s, const char *what, struct chan *dc);
+
+/* A transfer on dc, with the session's rate limit and data timeout. */
+void start_transfer(struct session *s, struct xfer *x, struct chan *dc);
+
+/* After a transfer: close dc, log, and answer 226, or 426/451/452 as the
+ * status says (an ABOR's 226 comes when its queued line is answered). */
+enum outcome end_transfer(struct session *s, struct xfer *x, enum xfer_status st,
+			  const char *verb, const char *vpath);
+
+#endif
