@@ -183,5 +183,6 @@ void chan_close(struct chan *c)
 		c->ops->close(c);
 		c->ops = NULL;
 	}
+	c->impl = NULL;
 	c->rfd = c->wfd = -1;
 }

@@ -106,6 +106,12 @@ int chan_finish(struct chan *c, long long deadline);
 /* Close the connection and forget it (c->ops becomes NULL). */
 void chan_close(struct chan *c);
 
+/* Does a secure layer carry this channel? */
+static inline bool chan_is_secure(const struct chan *c)
+{
+	return c->impl != NULL;
+}
+
 static inline bool chan_is_open(const struct chan *c)
 {
 	return c->ops != NULL;

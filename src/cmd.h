@@ -62,6 +62,12 @@ HANDLER(cmd_mlsd);
 HANDLER(cmd_mlst);
 HANDLER(cmd_stat);
 
+/* cmd_tls.c */
+HANDLER(cmd_auth);
+HANDLER(cmd_pbsz);
+HANDLER(cmd_prot);
+HANDLER(cmd_ccc);
+
 /* cmd_table.c: HELP and FEAT are printed from the handler table. */
 HANDLER(cmd_help);
 HANDLER(cmd_feat);

@@ -218,7 +218,7 @@ static enum outcome list_command(struct session *s, const struct command *cmd,
 		skip_options(&arg, &len);
 	r = open_target(s, arg, len, &t, kind != KIND_MLSD);
 	if (r == GO_ON)
-		r = open_data(s, t.vpath, &dc);
+		r = open_data(s, t.vpath, &dc, NULL, NULL);
 	if (r != GO_ON) {
 		if (t.dirfd >= 0)
 			close(t.dirfd);

@@ -29,6 +29,11 @@ enum outcome cmd_user(struct session *s, const struct command *cmd)
 		return reply(s, 530, "Login incorrect.");
 	memcpy(s->user, cmd->arg, cmd->arg_len);
 	s->user[cmd->arg_len] = '\0';
+	if (!s->ctrl_secure && tls_required(s, auth_is_anonymous(s->cfg, s->user))) {
+		/* no password crosses the network in clear */
+		s->user[0] = '\0';
+		return reply(s, 530, "TLS required: use AUTH TLS before USER (--require-tls).");
+	}
 	s->have_user = true;
 	if (auth_is_anonymous(s->cfg, s->user))
 		return reply(s, 331, "Anonymous login ok, send your e-mail address as password.");

@@ -2,6 +2,7 @@
 #include "cmd_support.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 #include "deadline.h"
 #include "log.h"
 #include "reply.h"
+#include "tls.h"
 
 static enum outcome sent(int r)
 {
@@ -93,43 +95,111 @@ enum outcome need_write(struct session *s)
 	return s->vfs.writable ? GO_ON : reply(s, 550, "Permission denied.");
 }
 
+bool tls_required(const struct session *s, bool anonymous)
+{
+	return s->cfg->require_tls == REQUIRE_TLS_ALL ||
+	       (s->cfg->require_tls == REQUIRE_TLS_LOGINS && !anonymous);
+}
+
 enum outcome need_data(struct session *s)
 {
-	if (s->data.mode != DATA_NONE)
-		return GO_ON;
-	return reply(s, 425, "Use PORT, PASV, EPRT or EPSV first.");
-}
-
-int connect_data(struct session *s, struct chan *dc)
-{
-	int fd = data_open(&s->data, &s->ends,
-			   deadline_in((long long)s->cfg->data_timeout * 1000), &s->ctrl);
-
-	if (fd < 0)
-		return -1;
-	chan_plain(dc, fd, fd);
-	return 0;
-}
-
-enum outcome announce_data(struct session *s, const char *what, struct chan *dc)
-{
-	if (replyf(s, 150, "Opening %s mode data connection for %s.",
-		   s->ascii ? "ASCII" : "BINARY", what) == DEAD) {
-		chan_close(dc);
-		return DEAD;
-	}
+	if (s->data.mode == DATA_NONE)
+		return reply(s, 425, "Use PORT, PASV, EPRT or EPSV first.");
+	if (!s->prot_p && s->logged_in && tls_required(s, s->login.anonymous))
+		return reply(s, 521, "Data connections must be protected: send PBSZ 0 and "
+			     "PROT P first (--require-tls).");
 	return GO_ON;
 }
 
-enum outcome open_data(struct session *s, const char *what, struct chan *dc)
+/* Run handshake steps until done, failed or the deadline; waits watch the
+ * control channel when watch is set (ABOR ends a data handshake). */
+static int handshake(struct session *s, struct chan *c, long long deadline, bool watch,
+		     char *err, size_t errcap)
+{
+	for (;;) {
+		struct pollfd p;
+		unsigned seen;
+		int r = tls_handshake(c, err, errcap);
+
+		if (r != 0)
+			return r > 0 ? 0 : -1;
+		chan_pollfd(c, CHAN_READ, &p);
+		r = watch ? ctrl_wait_other(&s->ctrl, &p, deadline, &seen)
+			  : poll(&p, 1, deadline_poll_ms(deadline));
+		if (r == 0 || r == 2 || (r < 0 && errno != EINTR)) {
+			snprintf(err, errcap, "TLS handshake: %s", r == 0 ? "timed out"
+				 : r == 2 ? "cancelled by the client" : strerror(errno));
+			return -1;
+		}
+	}
+}
+
+int secure_control(struct session *s, long long deadline, char *err, size_t errcap)
+{
+	if (tls_wrap(s->held->tls, &s->ctrl_chan, false, err, errcap) < 0 ||
+	    handshake(s, &s->ctrl_chan, deadline, false, err, errcap) < 0)
+		return -1;
+	s->ctrl_secure = true;
+	log_msg(LOG_INFO, "tls", "%s: control connection secured (%s)", s->who,
+		tls_describe(&s->ctrl_chan));
+	return 0;
+}
+
+/* PROT P: TLS on the data connection, which must resume this control
+ * connection's session (--tls-reuse).  0, or -1 with the reply in *text. */
+static int secure_data(struct session *s, struct chan *dc, int *code, const char **text)
+{
+	char err[200];
+
+	if (tls_wrap(s->held->tls, dc, true, err, sizeof(err)) < 0 ||
+	    handshake(s, dc, deadline_in((long long)s->cfg->data_timeout * 1000), true, err,
+		      sizeof(err)) < 0) {
+		log_msg(LOG_WARNING, "tls", "%s: data connection: %s", s->who, err);
+		*code = 425;
+		*text = "TLS handshake on the data connection failed.";
+		return -1;
+	}
+	if (s->cfg->tls_reuse == TLS_REUSE_REQUIRED && !tls_resumed(dc)) {
+		log_msg(LOG_WARNING, "reject", "%s: data connection did not resume the control "
+			"connection's TLS session: refused", s->who);
+		*code = 522;
+		*text = "TLS session of the data connection must resume the control "
+			"connection's session (see --tls-reuse)";
+		return -1;
+	}
+	return 0;
+}
+
+enum outcome open_data(struct session *s, const char *what, struct chan *dc,
+		       void (*undo)(void *), void *arg)
 {
 	enum outcome r = need_data(s);
+	const char *text = NULL;
+	int fd, code = 425;
 
-	if (r != GO_ON)
+	if (r != GO_ON) {
+		if (undo)
+			undo(arg);
 		return r;
-	if (connect_data(s, dc) < 0)
-		return reply(s, 425, NULL);
-	return announce_data(s, what, dc);
+	}
+	fd = data_open(&s->data, &s->ends, deadline_in((long long)s->cfg->data_timeout * 1000),
+		       &s->ctrl);
+	if (fd >= 0) {
+		chan_plain(dc, fd, fd);
+		if (replyf(s, 150, "Opening %s mode data connection for %s.",
+			   s->ascii ? "ASCII" : "BINARY", what) == DEAD) {
+			chan_close(dc);
+			r = DEAD;
+		} else if (!s->prot_p || secure_data(s, dc, &code, &text) == 0) {
+			return GO_ON;
+		} else {
+			chan_close(dc);
+		}
+	}
+	/* what was made for the transfer goes before the reply */
+	if (undo)
+		undo(arg);
+	return r == DEAD ? DEAD : reply(s, code, text);
 }
 
 void start_transfer(struct session *s, struct xfer *x, struct chan *dc)
@@ -152,11 +222,17 @@ enum outcome end_transfer(struct session *s, struct xfer *x, enum xfer_status st
 			  const char *verb, const char *vpath)
 {
 	char path[600], why[160] = "";
+	/* a TLS data stream that ended without close_notify (tls.c: EPROTO)
+	 * may have been cut by anyone on the path */
+	bool truncated = st == XFER_NET_ERROR && x->err == EPROTO &&
+			 chan_is_secure(x->data);
 
 	if (st == XFER_DONE)
 		st = xfer_finish(x);
 	chan_close(x->data);
-	if (x->err)
+	if (truncated)
+		snprintf(why, sizeof(why), " (TLS close_notify missing: truncated)");
+	else if (x->err)
 		snprintf(why, sizeof(why), " (%s)", strerror(x->err));
 	log_escape(path, sizeof(path), vpath, strlen(vpath));
 	log_msg(st == XFER_DONE ? LOG_INFO : LOG_WARNING, "transfer",
@@ -171,7 +247,8 @@ enum outcome end_transfer(struct session *s, struct xfer *x, enum xfer_status st
 	case XFER_QUIT:
 		return reply(s, 426, "Upload cut short by QUIT: not stored.");
 	case XFER_NET_ERROR:
-		return reply(s, 426, NULL);
+		return reply(s, 426, truncated ? "Data connection ended without TLS close_notify: "
+			     "transfer aborted, nothing stored." : NULL);
 	case XFER_TIMEOUT:
 		return reply(s, 426, "Data connection stalled; transfer aborted.");
 	case XFER_FILE_ERROR:

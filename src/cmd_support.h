@@ -26,18 +26,26 @@ enum outcome resolve(struct session *s, const char *arg, size_t len, char *vpath
 /* GO_ON when the login may write, else the 550 reply's outcome. */
 enum outcome need_write(struct session *s);
 
-/* GO_ON when a data connection was asked for (PASV, EPSV, PORT, EPRT),
- * else the 425 reply's outcome: checked before anything is created. */
+/* GO_ON when a data connection was asked for (PASV, EPSV, PORT, EPRT) and
+ * may be opened as the data protection stands (--require-tls wants PROT
+ * P), else the reply's outcome (425, 521): checked before anything is
+ * created. */
 enum outcome need_data(struct session *s);
 
-/* Open the data connection (the mode was set) and send 150: GO_ON with
- * *dc open, or the 425 reply's outcome. */
-enum outcome open_data(struct session *s, const char *what, struct chan *dc);
+/* Open the data connection (the mode was set), send 150 and, with PROT P,
+ * make it secure (and check it resumes the control connection's TLS
+ * session).  GO_ON with *dc open, or the reply's outcome (425, 522); undo,
+ * when not NULL, runs before such a reply, to take back what was made for
+ * the transfer. */
+enum outcome open_data(struct session *s, const char *what, struct chan *dc,
+		       void (*undo)(void *), void *arg);
 
-/* The same in two steps, for a caller that must undo something before the
- * 425: connect (0, or -1 without a reply), then announce it with 150. */
-int connect_data(struct session *s, struct chan *dc);
-enum outcome announce_data(struct session *s, const char *what, struct chan *dc);
+/* TLS on the control connection: the handshake, before the deadline.
+ * 0, or -1 with a reason (the session cannot go on). */
+int secure_control(struct session *s, long long deadline, char *err, size_t errcap);
+
+/* Must this login use TLS (--require-tls)? */
+bool tls_required(const struct session *s, bool anonymous);
 
 /* A transfer on dc, with the session's rate limit and data timeout. */
 void start_transfer(struct session *s, struct xfer *x, struct chan *dc);

@@ -16,6 +16,8 @@ static const struct handler handlers[VERB_COUNT] = {
 	[VERB_ACCT] = {cmd_acct, 0, "ACCT <account>", NULL},
 	[VERB_ALLO] = {cmd_allo, L, "ALLO <bytes>", NULL},
 	[VERB_APPE] = {cmd_appe, L | A, "APPE <path>", NULL},
+	[VERB_AUTH] = {cmd_auth, A | TLS_FEAT, "AUTH TLS", "AUTH TLS"},
+	[VERB_CCC] = {cmd_ccc, 0, "CCC (refused)", NULL},
 	[VERB_CDUP] = {cmd_cdup, L, "CDUP", NULL},
 	[VERB_CWD] = {cmd_cwd, L | A, "CWD <path>", "TVFS"},
 	[VERB_DELE] = {cmd_dele, L | A, "DELE <path>", NULL},
@@ -35,7 +37,9 @@ static const struct handler handlers[VERB_COUNT] = {
 	[VERB_OPTS] = {cmd_opts, A, "OPTS UTF8 ON | OPTS MLST <facts>", "UTF8"},
 	[VERB_PASS] = {cmd_pass, 0, "PASS <password>", NULL},
 	[VERB_PASV] = {cmd_pasv, L, "PASV", "PASV"},
+	[VERB_PBSZ] = {cmd_pbsz, A | TLS_FEAT, "PBSZ 0", "PBSZ"},
 	[VERB_PORT] = {cmd_port, L | A, "PORT <h1,h2,h3,h4,p1,p2>", NULL},
+	[VERB_PROT] = {cmd_prot, A | TLS_FEAT, "PROT C|P", "PROT"},
 	[VERB_PWD] = {cmd_pwd, L, "PWD", NULL},
 	[VERB_QUIT] = {cmd_quit, 0, "QUIT", NULL},
 	[VERB_REIN] = {cmd_rein, 0, "REIN", NULL},
@@ -134,7 +138,7 @@ enum outcome cmd_feat(struct session *s, const struct command *cmd)
 	for (v = 0; v < VERB_COUNT; v++) {
 		const char *f = handlers[v].feat;
 
-		if (!f)
+		if (!f || ((handlers[v].flags & TLS_FEAT) && !s->held->tls))
 			continue;
 		if (v == VERB_MLST) {
 			memcpy(mlst, " MLST ", 6);

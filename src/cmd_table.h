@@ -11,6 +11,7 @@ enum {
 	NEED_LOGIN = 1 << 0,  /* 530 before login */
 	NEED_ARG = 1 << 1,    /* 501 without an argument */
 	KEEP_RNFR = 1 << 2,   /* does not cancel a pending RNFR */
+	TLS_FEAT = 1 << 3,    /* in FEAT only when TLS is configured */
 };
 
 struct handler {

@@ -80,7 +80,7 @@ enum outcome cmd_retr(struct session *s, const struct command *cmd)
 	if (r == GO_ON) {
 		snprintf(what, sizeof(what), "%s (%lld bytes)", vpath,
 			 (long long)(st.st_size - rest));
-		r = open_data(s, what, &dc);
+		r = open_data(s, what, &dc, NULL, NULL);
 	}
 	if (r != GO_ON) {
 		close(fd);
@@ -215,8 +215,10 @@ static enum outcome open_unique(struct session *s, struct upload *u)
 }
 
 /* Undo what an upload that did not happen left: a temporary or a new file. */
-static void discard(struct upload *u)
+static void discard(void *arg)
 {
+	struct upload *u = arg;
+
 	if (u->tmp[0])
 		unlinkat(u->dirfd, u->tmp, 0);
 	else if (u->created)
@@ -286,17 +288,11 @@ static enum outcome store(struct session *s, const struct command *cmd, enum sto
 
 	s->rest = 0;
 	r = prepare(s, cmd, how, rest, &u);
-	if (r == GO_ON && connect_data(s, &dc) < 0) {
-		/* what was made for the upload goes before the 425 */
-		discard(&u);
-		r = reply(s, 425, NULL);
-	} else if (r == GO_ON) {
+	if (r == GO_ON) {
 		snprintf(what, sizeof(what), how == STORE_UNIQUE ? "FILE: %s" : "%s", u.vpath);
-		r = announce_data(s, what, &dc);
+		r = open_data(s, what, &dc, discard, &u);
 		if (r == GO_ON)
 			r = end_transfer(s, &x, receive(s, &u, &dc, &x), verbs[how], u.vpath);
-		else
-			discard(&u);
 	} else {
 		discard(&u);
 	}

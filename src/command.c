@@ -85,3 +85,26 @@ enum parse_status command_parse(const char *line, size_t len, struct command *cm
 	}
 	return PARSE_OK;
 }
+
+int command_is_http(const char *line, size_t len)
+{
+	static const char *const methods[] = {
+		"GET ", "POST ", "HEAD ", "PUT ", "DELETE ", "OPTIONS ", "CONNECT ", "TRACE ",
+		"PATCH ", "PRI ",
+	};
+	const char *sp;
+	size_t i;
+
+	for (i = 0; i < sizeof(methods) / sizeof(methods[0]); i++) {
+		size_t m = strlen(methods[i]);
+
+		if (len > m && memcmp(line, methods[i], m) == 0)
+			break;
+	}
+	if (i == sizeof(methods) / sizeof(methods[0]))
+		return 0;
+	/* METHOD SP target SP HTTP/digit... */
+	sp = memchr(line, ' ', len);
+	sp = memchr(sp + 1, ' ', len - (size_t)(sp + 1 - line));
+	return sp && (size_t)(line + len - sp) > 6 && memcmp(sp + 1, "HTTP/", 5) == 0;
+}

@@ -42,6 +42,11 @@ struct command {
 /* Parse one line (without its CRLF or LF).  The line may contain any byte. */
 enum parse_status command_parse(const char *line, size_t len, struct command *cmd);
 
+/* Is this line an HTTP request line ("GET /x HTTP/1.1")?  No FTP command
+ * looks like one: a client that sends one was sent here by someone else
+ * (the ALPACA cross-protocol attack), and the session ends at once. */
+int command_is_http(const char *line, size_t len);
+
 /* Canonical upper-case name of a verb. */
 const char *verb_name(enum verb v);
 

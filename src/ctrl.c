@@ -214,6 +214,15 @@ unsigned ctrl_watch(struct ctrl *c)
 	return seen;
 }
 
+void ctrl_discard(struct ctrl *c)
+{
+	c->rpos = c->rlen = 0;
+	line_reader_init(&c->lr);
+	c->q.count = 0;
+	c->q.used = 0;
+	c->held = false;
+}
+
 int ctrl_wait_other(struct ctrl *c, struct pollfd *p, long long deadline, unsigned *seen)
 {
 	*seen = 0;

@@ -78,6 +78,10 @@ unsigned ctrl_watch(struct ctrl *c);
  * deadline passed; -1: poll failed (errno); 2: *seen holds WATCH_* bits. */
 int ctrl_wait_other(struct ctrl *c, struct pollfd *p, long long deadline, unsigned *seen);
 
+/* Drop everything read but not yet answered: the buffer, the reader's
+ * partial line, the queue (what a client sent in clear after AUTH TLS). */
+void ctrl_discard(struct ctrl *c);
+
 /* Send bytes before the send deadline.  0 or -1 with errno. */
 int ctrl_send(struct ctrl *c, const void *buf, size_t len);
 

@@ -10,6 +10,7 @@
 #include "options.h"
 #include "sandbox.h"
 #include "session.h"
+#include "tls.h"
 
 #ifndef SOCKFTPD_VERSION
 #define SOCKFTPD_VERSION "unknown"
@@ -57,6 +58,12 @@ int main(int argc, char *argv[])
 		return 2;
 	}
 	log_open((enum log_target)cfg.log_target);
+	/* the certificate and key, read and checked by each session */
+	held.tls = cfg.tls_cert ? tls_setup(&cfg, err, sizeof(err)) : NULL;
+	if (cfg.tls_cert && !held.tls) {
+		log_msg(LOG_ERR, "error", "%s", err);
+		return 2;
+	}
 	/* No byte from the client is read before this. */
 	if (sandbox_enter(&cfg, &held, err, sizeof(err)) < 0) {
 		log_msg(LOG_ERR, "error", "%s", err);

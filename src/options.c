@@ -20,6 +20,7 @@ enum option_kind {
 	KIND_UINT,     /* a whole number in [min, max] (unsigned) */
 	KIND_U64,      /* a whole number in [min, max] (unsigned long long) */
 	KIND_NAME,     /* a non-empty word */
+	KIND_FILE,     /* an absolute path, or a credential's name (no '/') */
 };
 
 struct option_def {
@@ -31,6 +32,7 @@ struct option_def {
 	const char *choices;   /* KIND_CHOICE: "a|b|c" */
 	const char *unit;      /* for messages: "seconds" */
 	const char *def;       /* the default, parsed like a value; NULL: none */
+	const char *bare;      /* the value of the option given without one; NULL: needs one */
 	const char *arg;       /* the value's name in --help and the man page */
 	const char *help;      /* one line of --help */
 	const char *man;       /* its paragraph in sockftpd(8), roff */
@@ -39,16 +41,16 @@ struct option_def {
 #define F(field) offsetof(struct config, field)
 
 static const struct option_def option_table[] = {
-	{"help", 'h', KIND_HELP, 0, 0, 0, NULL, NULL, NULL, NULL,
-	 "show this help and exit",
-	 "Show the options and exit."},
-	{"version", 'V', KIND_VERSION, 0, 0, 0, NULL, NULL, NULL, NULL,
-	 "show the version and exit",
-	 "Show the version and exit."},
-	{"log", 0, KIND_CHOICE, F(log_target), LOG_TARGET_JOURNAL, 0, "journal|syslog|stderr",
-	 NULL, NULL, "journal|syslog|stderr",
-	 "where log lines go (default: the journal under systemd, else stderr)",
-	 "Where log lines go.\n"
+	{.name = "help", .short_name = 'h', .kind = KIND_HELP,
+	 .help = "show this help and exit",
+	 .man = "Show the options and exit."},
+	{.name = "version", .short_name = 'V', .kind = KIND_VERSION,
+	 .help = "show the version and exit",
+	 .man = "Show the version and exit."},
+	{.name = "log", .kind = KIND_CHOICE, .offset = F(log_target), .min = LOG_TARGET_JOURNAL,
+	 .choices = "journal|syslog|stderr", .arg = "journal|syslog|stderr",
+	 .help = "where log lines go (default: the journal under systemd, else stderr)",
+	 .man = "Where log lines go.\n"
 	 "By default they go to the journal when systemd connected standard error to it\n"
 	 "(\\fBJOURNAL_STREAM\\fR), to standard error when it is open and not a socket,\n"
 	 "and otherwise (inetd hands the connection on standard error too) to the\n"
@@ -56,63 +58,118 @@ static const struct option_def option_table[] = {
 	 "The destination is opened before the session is confined, so a chroot does\n"
 	 "not cut it off.\n"
 	 "Nothing is ever logged on standard output."},
-	{"anonymous", 0, KIND_PATH, F(anonymous_root), 0, 0, NULL, NULL, NULL, "DIR",
-	 "allow anonymous read-only logins (USER anonymous or ftp), rooted at DIR",
-	 "USER\n.B anonymous\nor\n.B ftp\n(any letter case) with any password logs in "
+	{.name = "anonymous", .kind = KIND_PATH, .offset = F(anonymous_root), .arg = "DIR",
+	 .help = "allow anonymous read-only logins (USER anonymous or ftp), rooted at DIR",
+	 .man = "USER\n.B anonymous\nor\n.B ftp\n(any letter case) with any password logs in "
 	 "read-only, rooted at\n.IR DIR ."},
-	{"users", 0, KIND_PATH, F(users_file), 0, 0, NULL, NULL, NULL, "FILE",
-	 "virtual users, one per line: name:crypt-hash:home[:rw|ro]",
-	 "Virtual users, one per line\n.BR name:hash:home [ :rw | :ro ]\n"
+	{.name = "users", .kind = KIND_PATH, .offset = F(users_file), .arg = "FILE",
+	 .help = "virtual users, one per line: name:crypt-hash:home[:rw|ro]",
+	 .man = "Virtual users, one per line\n.BR name:hash:home [ :rw | :ro ]\n"
 	 "(see\n.BR LOGINS )."},
-	{"pasv-address", 0, KIND_IPV4, F(pasv_address), 0, 0, NULL, NULL, NULL, "IPV4",
-	 "address PASV replies announce (behind NAT; default: the control connection's)",
-	 "The address PASV replies announce, for a server behind NAT (default: the\n"
+	{.name = "pasv-address", .kind = KIND_IPV4, .offset = F(pasv_address), .arg = "IPV4",
+	 .help = "address PASV replies announce (behind NAT; default: the control connection's)",
+	 .man = "The address PASV replies announce, for a server behind NAT (default: the\n"
 	 "local address of the control connection)."},
-	{"pasv-ports", 0, KIND_RANGE, F(pasv_ports), 0, 0, NULL, NULL, NULL, "LO-HI",
-	 "ports for passive data connections (default: any the kernel picks)",
-	 "Ports for passive data connections (default: any port the kernel picks)."},
-	{"idle-timeout", 0, KIND_UINT, F(idle_timeout), 1, 86400, NULL, "seconds", "300",
-	 "SECONDS",
-	 "close a control connection idle this long, with 421 (default 300)",
-	 "Close a control connection with no complete command for this long, after a\n"
+	{.name = "pasv-ports", .kind = KIND_RANGE, .offset = F(pasv_ports), .arg = "LO-HI",
+	 .help = "ports for passive data connections (default: any the kernel picks)",
+	 .man = "Ports for passive data connections (default: any port the kernel picks)."},
+	{.name = "idle-timeout", .kind = KIND_UINT, .offset = F(idle_timeout), .min = 1,
+	 .max = 86400, .unit = "seconds", .def = "300", .arg = "SECONDS",
+	 .help = "close a control connection idle this long, with 421 (default 300)",
+	 .man = "Close a control connection with no complete command for this long, after a\n"
 	 "421 reply; a partial line or a Telnet command does not count as a command.\n"
 	 "Each reply must also be sent within this time: a client that stops reading\n"
 	 "its replies is dropped."},
-	{"data-timeout", 0, KIND_UINT, F(data_timeout), 1, 86400, NULL, "seconds", "120",
-	 "SECONDS",
-	 "give up on a data connection that stalls this long (default 120)",
-	 "Give up on a data connection that does not open, or that moves less than\n"
+	{.name = "data-timeout", .kind = KIND_UINT, .offset = F(data_timeout), .min = 1,
+	 .max = 86400, .unit = "seconds", .def = "120", .arg = "SECONDS",
+	 .help = "give up on a data connection that stalls this long (default 120)",
+	 .man = "Give up on a data connection that does not open, or that moves less than\n"
 	 "4 KiB, within this time (426); bytes dripped now and then, or activity on\n"
 	 "the control connection, do not keep a stalled transfer alive."},
-	{"login-delay", 0, KIND_UINT, F(login_delay_ms), 0, 60000, NULL, "milliseconds",
-	 "1000", "MS",
-	 "wait this long before answering a failed login (default 1000)",
-	 "How long the first failed login waits before its 530; each further failure\n"
+	{.name = "login-delay", .kind = KIND_UINT, .offset = F(login_delay_ms), .max = 60000,
+	 .unit = "milliseconds", .def = "1000", .arg = "MS",
+	 .help = "wait this long before answering a failed login (default 1000)",
+	 .man = "How long the first failed login waits before its 530; each further failure\n"
 	 "waits one more such delay."},
-	{"max-login-failures", 0, KIND_UINT, F(max_login_failures), 1, 1000, NULL, NULL, "3",
-	 "N",
-	 "close the connection (421) after N failed logins (default 3)",
-	 "After N failed logins the connection is closed with 421."},
-	{"login-timeout", 0, KIND_UINT, F(login_timeout), 1, 86400, NULL, "seconds", "60",
-	 "SECONDS",
-	 "close a connection not logged in after this long (421; default 60)",
-	 "A connection that has not logged in this long after it opened (or after its\n"
+	{.name = "max-login-failures", .kind = KIND_UINT, .offset = F(max_login_failures),
+	 .min = 1, .max = 1000, .def = "3", .arg = "N",
+	 .help = "close the connection (421) after N failed logins (default 3)",
+	 .man = "After N failed logins the connection is closed with 421."},
+	{.name = "login-timeout", .kind = KIND_UINT, .offset = F(login_timeout), .min = 1,
+	 .max = 86400, .unit = "seconds", .def = "60", .arg = "SECONDS",
+	 .help = "close a connection not logged in after this long (421; default 60)",
+	 .man = "A connection that has not logged in this long after it opened (or after its\n"
 	 "last USER or REIN) is closed with 421, whatever it sends meanwhile."},
-	{"rate-limit", 0, KIND_U64, F(rate_limit), 1024, 4000000000ULL, NULL,
-	 "bytes per second", NULL, "BYTES/S",
-	 "cap each session's transfers at this many bytes per second (default: none)",
-	 "Cap each session's transfers, both ways, at this rate (default: none).\n"
+	{.name = "rate-limit", .kind = KIND_U64, .offset = F(rate_limit), .min = 1024,
+	 .max = 4000000000ULL, .unit = "bytes per second", .arg = "BYTES/S",
+	 .help = "cap each session's transfers at this many bytes per second (default: none)",
+	 .man = "Cap each session's transfers, both ways, at this rate (default: none).\n"
 	 "ABOR is still seen at once while a transfer waits for its rate."},
-	{"sandbox", 0, KIND_CHOICE, F(sandbox), SANDBOX_AUTO, 0, "auto|required|off", NULL,
-	 "auto", "auto|required|off",
-	 "system call filter: auto goes on without it where the kernel refuses it",
-	 "The session's\n.BR seccomp (2)\nfilter (see\n.BR PRIVILEGES ):\n"
+	{.name = "tls-cert", .kind = KIND_FILE, .offset = F(tls_cert), .arg = "FILE",
+	 .help = "certificate chain (PEM): offer FTPS (AUTH TLS)",
+	 .man = "The server's certificate chain, PEM; with it FTPS is offered (AUTH TLS, and\n"
+	 "with\n.B \\-\\-tls\\-implicit\nimplicit FTPS).\n"
+	 "A name without a slash is a systemd credential, read from\n"
+	 ".BR $CREDENTIALS_DIRECTORY .\n"
+	 "The certificate and key are read and checked before the session is confined:\n"
+	 "a missing, unreadable, expired or mismatched pair ends the start with exit\n"
+	 "status 2 and a line naming the file.\n"
+	 "Each session reads them anew, so a renewed certificate is served from the\n"
+	 "next connection on."},
+	{.name = "tls-key", .kind = KIND_FILE, .offset = F(tls_key), .arg = "FILE",
+	 .help = "private key (PEM; default: in the --tls-cert file)",
+	 .man = "The private key, PEM (default: the one in the\n.B \\-\\-tls\\-cert\nfile); a "
+	 "systemd credential as for\n.BR \\-\\-tls\\-cert ."},
+	{.name = "tls-implicit", .kind = KIND_CHOICE, .offset = F(tls_implicit),
+	 .choices = "no|yes", .def = "no", .bare = "yes", .arg = "no|yes",
+	 .help = "implicit FTPS: the TLS handshake before the greeting, PROT P",
+	 .man = "Implicit FTPS (port 990): the TLS handshake comes before the 220, and data\n"
+	 "connections are protected from the start (PROT P)."},
+	{.name = "require-tls", .kind = KIND_CHOICE, .offset = F(require_tls),
+	 .choices = "no|logins|all", .def = "no", .bare = "logins", .arg = "no|logins|all",
+	 .help = "logins (but anonymous; =all: every one) need AUTH TLS and PROT P",
+	 .man = "USER before AUTH TLS gets 530 and no password is read; the data connections\n"
+	 "of such logins must be protected (PROT P, 521 otherwise).\n"
+	 ".B logins\n(the option without a value) spares anonymous logins,\n.B all\n"
+	 "does not."},
+	{.name = "tls-reuse", .kind = KIND_CHOICE, .offset = F(tls_reuse),
+	 .choices = "required|off", .def = "required", .arg = "required|off",
+	 .help = "a protected data connection must resume the control connection's TLS session",
+	 .man = "With\n.BR required ,\na protected data connection whose TLS session does not\n"
+	 "resume this control connection's session is refused with 522 before a byte\n"
+	 "of the file moves, so a data connection cannot be taken over by anyone\n"
+	 "but the client.\n"
+	 "Only this session's control connection can have given the client its\n"
+	 "session: each session makes its own TLS context, ticket keys and session\n"
+	 "cache.\n"
+	 "Clients that do not resume (Python's ftplib before 3.14 without an\n"
+	 "override) need\n.BR off ."},
+	{.name = "tls-ciphers", .kind = KIND_NAME, .offset = F(tls_ciphers),
+	 .def = "ECDHE+AESGCM:ECDHE+CHACHA20", .arg = "LIST",
+	 .help = "TLS 1.2 cipher list (OpenSSL syntax)",
+	 .man = "The TLS 1.2 ciphers, in OpenSSL's cipher-list syntax; TLS 1.3 uses\n"
+	 "OpenSSL's defaults.\n"
+	 "The default allows forward-secret AEAD ciphers only: no RC4, 3DES or CBC."},
+	{.name = "tls-min-version", .kind = KIND_CHOICE, .offset = F(tls_min_version),
+	 .min = 2, .choices = "1.2|1.3", .def = "1.2", .arg = "1.2|1.3",
+	 .help = "the lowest TLS version accepted",
+	 .man = "The lowest TLS version accepted."},
+	{.name = "tls-sni", .kind = KIND_NAME, .offset = F(tls_sni), .arg = "NAME",
+	 .help = "refuse a TLS handshake that asks for another server name",
+	 .man = "A handshake whose server name indication names another host is refused\n"
+	 "(one without the extension is accepted): a connection meant for another\n"
+	 "service cannot be answered by this one."},
+	{.name = "sandbox", .kind = KIND_CHOICE, .offset = F(sandbox), .min = SANDBOX_AUTO,
+	 .choices = "auto|required|off", .def = "auto", .arg = "auto|required|off",
+	 .help = "system call filter: auto goes on without it where the kernel refuses it",
+	 .man = "The session's\n.BR seccomp (2)\nfilter (see\n.BR PRIVILEGES ):\n"
 	 "where the kernel refuses it,\n.B auto\nlogs one line and goes on without it,\n"
 	 ".B required\nends the session before the greeting (exit status 2), and\n"
 	 ".B off\ndoes not try."},
-	{"run-as", 0, KIND_NAME, F(run_as), 0, 0, NULL, NULL, "nobody", "USER",
-	 "when started as root, switch to USER before the first command (default nobody)",
-	 "The user a root start switches to.\n"
+	{.name = "run-as", .kind = KIND_NAME, .offset = F(run_as), .def = "nobody",
+	 .arg = "USER",
+	 .help = "when started as root, switch to USER before the first command (default nobody)",
+	 .man = "The user a root start switches to.\n"
 	 "A missing user, or root, is a start-up error (exit status 2)."},
 };
 
@@ -210,6 +267,11 @@ static int apply(struct config *cfg, const struct option_def *o, const char *v, 
 			break;
 		*(const char **)field(cfg, o) = v;
 		return 0;
+	case KIND_FILE:
+		if (!*v || (v[0] != '/' && strchr(v, '/')))
+			break;
+		*(const char **)field(cfg, o) = v;
+		return 0;
 	}
 	switch (o->kind) {
 	case KIND_CHOICE:
@@ -217,6 +279,10 @@ static int apply(struct config *cfg, const struct option_def *o, const char *v, 
 		break;
 	case KIND_PATH:
 		snprintf(err, errcap, "--%s: '%.200s' is not an absolute path", o->name, v);
+		break;
+	case KIND_FILE:
+		snprintf(err, errcap, "--%s: '%.200s' is neither an absolute path nor a "
+			 "credential name", o->name, v);
 		break;
 	case KIND_IPV4:
 		snprintf(err, errcap, "--%s: '%.100s' is not an IPv4 address", o->name, v);
@@ -329,7 +395,7 @@ enum options_result options_parse(struct config *cfg, int argc, char *const argv
 			}
 			return o->kind == KIND_HELP ? OPTIONS_HELP : OPTIONS_VERSION;
 		}
-		value = eq ? eq + 1 : i + 1 < argc ? argv[++i] : NULL;
+		value = eq ? eq + 1 : o->bare ? o->bare : i + 1 < argc ? argv[++i] : NULL;
 		if (options_set(cfg, o->name, strlen(o->name), value, err, errcap) < 0)
 			return OPTIONS_ERROR;
 	}
@@ -374,8 +440,8 @@ size_t options_usage(char *buf, size_t cap)
 		if (o->short_name)
 			snprintf(left, sizeof(left), "-%c, --%s", o->short_name, o->name);
 		else
-			snprintf(left, sizeof(left), "    --%s%s%s", o->name, o->arg ? "=" : "",
-				 o->arg ? o->arg : "");
+			snprintf(left, sizeof(left), "    --%s%s%s%s%s", o->name, o->bare ? "[" : "",
+				 o->arg ? "=" : "", o->arg ? o->arg : "", o->bare ? "]" : "");
 		len = put(buf, cap, len, "  %-36s %s\n", left, o->help);
 	}
 	return len;
@@ -412,9 +478,9 @@ size_t options_man(char *buf, size_t cap)
 		} else if (o->kind == KIND_CHOICE) {
 			len = put(buf, cap, len, ".BR \\-\\-");
 			len = put_roff(buf, cap, len, o->name);
-			len = put(buf, cap, len, "= { ");
+			len = put(buf, cap, len, o->bare ? " [= { " : "= { ");
 			len = put_roff(buf, cap, len, o->choices);
-			len = put(buf, cap, len, " }");
+			len = put(buf, cap, len, o->bare ? " } ]" : " }");
 		} else {
 			len = put(buf, cap, len, ".BI \\-\\-");
 			len = put_roff(buf, cap, len, o->name);

@@ -14,6 +14,17 @@ enum log_target {
 	LOG_TARGET_STDERR,
 };
 
+enum require_tls {
+	REQUIRE_TLS_NO,
+	REQUIRE_TLS_LOGINS,  /* every login but anonymous */
+	REQUIRE_TLS_ALL,
+};
+
+enum tls_reuse {
+	TLS_REUSE_REQUIRED,  /* a data connection must resume the control session */
+	TLS_REUSE_OFF,
+};
+
 enum sandbox_mode {
 	SANDBOX_AUTO,      /* install the filter; where it cannot be, say so and go on */
 	SANDBOX_REQUIRED,  /* no filter, no session */
@@ -35,6 +46,16 @@ struct config {
 	unsigned max_login_failures;  /* --max-login-failures: then 421 and close */
 	unsigned login_timeout;       /* --login-timeout seconds to log in */
 	unsigned long long rate_limit; /* --rate-limit bytes/s per session, 0: none */
+	/* FTPS: offered when tls_cert is set.  Files are absolute paths or
+	 * names of systemd credentials ($CREDENTIALS_DIRECTORY). */
+	const char *tls_cert;         /* --tls-cert */
+	const char *tls_key;          /* --tls-key (default: in the cert file) */
+	unsigned tls_implicit;        /* --tls-implicit: handshake before the 220 */
+	unsigned require_tls;         /* enum require_tls: --require-tls */
+	unsigned tls_reuse;           /* enum tls_reuse: --tls-reuse */
+	const char *tls_ciphers;      /* --tls-ciphers: TLS 1.2 cipher list */
+	unsigned tls_min_version;     /* --tls-min-version: 2 (1.2) or 3 (1.3) */
+	const char *tls_sni;          /* --tls-sni: the only server name accepted */
 };
 
 enum options_result {

@@ -10,12 +10,15 @@
 
 #include "options.h"
 
+struct tls;
+
 /* What a session keeps from before its sandbox: what it could not open
  * afterwards.  Run-time state, apart from the read-only config. */
 struct held {
 	int anonymous_fd;   /* the anonymous root, or -1 */
 	int users_fd;       /* the users file, or -1 */
 	bool chrooted;      /* the anonymous root is "/" now */
+	struct tls *tls;    /* this session's TLS context (certificate read), or NULL */
 };
 
 /* Returns 0, or -1 with a one-line reason in err (the caller exits 2). */

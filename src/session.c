@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cmd_support.h"
 #include "cmd_table.h"
 #include "deadline.h"
 #include "line.h"
@@ -58,6 +59,13 @@ static enum outcome dispatch(struct session *s)
 	struct command cmd;
 	const struct handler *h;
 
+	if (command_is_http(ctrl_line(&s->ctrl), ctrl_line_len(&s->ctrl))) {
+		/* someone sent a web client here (ALPACA): no answer at all */
+		log_msg(LOG_WARNING, "reject", "%s: an HTTP request on the FTP control connection: "
+			"closing", s->who);
+		s->quit = true;
+		return REPLIED;
+	}
 	switch (command_parse(ctrl_line(&s->ctrl), ctrl_line_len(&s->ctrl), &cmd)) {
 	case PARSE_EMPTY:
 		log_msg(LOG_WARNING, "reject", "%s: Empty command line", s->who);
@@ -125,17 +133,34 @@ static int next(struct session *s)
 	return -1;
 }
 
+/* Implicit FTPS: the handshake comes before the greeting. */
+static int implicit_tls(struct session *s)
+{
+	char err[256];
+
+	if (!s->cfg->tls_implicit || !s->held->tls)
+		return 0;
+	if (secure_control(s, s->login_deadline, err, sizeof(err)) < 0) {
+		log_msg(LOG_WARNING, "tls", "%s: %s", s->who, err);
+		return -1;
+	}
+	s->pbsz = s->prot_p = true;
+	return 0;
+}
+
 int session_run(struct session *s)
 {
 	int status = 0;
 
 	log_set_client(&s->peer);
 	endpoint_format(&s->peer, s->who, sizeof(s->who));
-	if (ctrl_reply(&s->ctrl, 220, NULL) < 0)
+	s->login_deadline = deadline_in((long long)s->cfg->login_timeout * 1000);
+	if (implicit_tls(s) < 0 || ctrl_reply(&s->ctrl, 220, NULL) < 0) {
+		chan_close(&s->ctrl_chan);
 		return 0;
+	}
 	log_msg(LOG_INFO, "connect", "Accepted new connection (address = %s, via %s)",
 		s->who, activation_mode_name(s->mode));
-	s->login_deadline = deadline_in((long long)s->cfg->login_timeout * 1000);
 	while (!s->quit) {
 		int r = next(s);
 
@@ -157,6 +182,8 @@ int session_run(struct session *s)
 	}
 	data_reset(&s->data);
 	vfs_close(&s->vfs);
+	if (s->ctrl_secure)
+		chan_finish(&s->ctrl_chan, deadline_in(1000));  /* close_notify, briefly */
 	chan_close(&s->ctrl_chan);
 	log_msg(LOG_INFO, "disconnect", "%s disconnected", s->who);
 	return status;

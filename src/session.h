@@ -45,6 +45,11 @@ struct session {
 	/* data connections */
 	struct data data;
 	unsigned abor_pending;     /* transfers ABOR ended: its queued line answers 226 */
+
+	/* FTPS: held->tls is set when TLS is configured */
+	bool ctrl_secure;          /* the control connection speaks TLS */
+	bool pbsz;                 /* PBSZ 0 was given */
+	bool prot_p;               /* PROT P: data connections speak TLS */
 };
 
 /* What a handler, or a helper that may have to answer, returns. */

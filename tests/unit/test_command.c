@@ -125,3 +125,16 @@ Test(command, verb_lookup_bounds)
 	cr_assert_eq(verb_lookup("cwd", 3), VERB_CWD);
 	cr_assert_str_eq(verb_name((enum verb)VERB_COUNT), "?");
 }
+
+Test(command, http_request_lines)
+{
+	cr_assert(command_is_http("GET / HTTP/1.1", 14));
+	cr_assert(command_is_http("POST /upload HTTP/1.0", 21));
+	cr_assert(command_is_http("PRI * HTTP/2.0", 14));
+	cr_assert_not(command_is_http("GET /", 5));
+	cr_assert_not(command_is_http("GET / HTTP", 10));
+	cr_assert_not(command_is_http("get / HTTP/1.1", 14));
+	cr_assert_not(command_is_http("STOR HTTP/1.1", 13));
+	cr_assert_not(command_is_http("PUT", 3));
+	cr_assert_not(command_is_http("", 0));
+}

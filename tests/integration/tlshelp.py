@@ -1,0 +1,112 @@
+"""What the FTPS tests share: certificates made with the openssl command,
+TLS contexts for Python clients, and an FTP_TLS that resumes the control
+connection's session on its data connections (cpython issue 63699)."""
+import ftplib
+import os
+import socket
+import ssl
+import subprocess
+
+from harness import TIMEOUT
+
+
+def openssl(*args, cwd=None):
+    subprocess.run(["openssl", *args], check=True, capture_output=True, cwd=cwd,
+                   timeout=TIMEOUT)
+
+
+def make_cert(directory, name="server", key="ec", days=30, cn="localhost"):
+    """A self-signed certificate for localhost, 127.0.0.1 and ::1: returns
+    (cert path, key path)."""
+    cert = os.path.join(directory, name + ".crt")
+    keyf = os.path.join(directory, name + ".key")
+    alg = (["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256"] if key == "ec"
+           else ["-newkey", "rsa:2048"])
+    openssl("req", "-x509", *alg, "-nodes", "-keyout", keyf, "-out", cert, "-days", str(days),
+            "-subj", "/CN=" + cn,
+            "-addext", "subjectAltName=DNS:%s,IP:127.0.0.1,IP:::1" % cn)
+    os.chmod(keyf, 0o600)  # read by the session before it leaves root
+    return cert, keyf
+
+
+def make_expired_cert(directory):
+    """A certificate whose validity ended in 2020 (openssl ca -selfsign)."""
+    d = os.path.join(directory, "ca")
+    os.makedirs(os.path.join(d, "new"))
+    open(os.path.join(d, "index.txt"), "w").close()
+    with open(os.path.join(d, "serial"), "w") as f:
+        f.write("01\n")
+    with open(os.path.join(d, "ca.cnf"), "w") as f:
+        f.write("[ca]\ndefault_ca=x\n[x]\ndir=.\ndatabase=index.txt\nnew_certs_dir=new\n"
+                "serial=serial\ndefault_md=sha256\npolicy=p\n[p]\ncommonName=supplied\n")
+    openssl("req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+            "-keyout", "old.key", "-out", "old.csr", "-subj", "/CN=localhost", cwd=d)
+    openssl("ca", "-batch", "-config", "ca.cnf", "-selfsign", "-keyfile", "old.key", "-in",
+            "old.csr", "-out", "old.crt", "-startdate", "20200101000000Z", "-enddate",
+            "20200102000000Z", cwd=d)
+    return os.path.join(d, "old.crt"), os.path.join(d, "old.key")
+
+
+def client_context(cafile, version=None, alpn=None):
+    ctx = ssl.create_default_context(cafile=cafile)
+    if version == "1.2":
+        ctx.maximum_version = ssl.TLSVersion.TLSv1_2
+    if alpn:
+        ctx.set_alpn_protocols(alpn)
+    return ctx
+
+
+class ReusingFTP_TLS(ftplib.FTP_TLS):
+    """ftplib.FTP_TLS whose data connections resume the control session,
+    as RFC 4217 clients should (stock ftplib does not: cpython #63699)."""
+
+    def ntransfercmd(self, cmd, rest=None):
+        conn, size = ftplib.FTP.ntransfercmd(self, cmd, rest)
+        if self._prot_p:
+            conn = self.context.wrap_socket(conn, server_hostname=self.host,
+                                            session=self.sock.session)
+        return conn, size
+
+
+class RawTLS:
+    """A control connection driven by hand: AUTH TLS, then lines over TLS."""
+
+    def __init__(self, host, port, ctx, server_hostname="localhost"):
+        self.raw = socket.create_connection((host, port), timeout=TIMEOUT)
+        self.ctx, self.host = ctx, server_hostname
+        self.sock = self.raw
+        self.buf = b""
+        self.greeting = self.reply()
+
+    def line(self):
+        while b"\r\n" not in self.buf:
+            chunk = self.sock.recv(65536)
+            if not chunk:
+                raise EOFError("closed; pending %r" % self.buf)
+            self.buf += chunk
+        line, self.buf = self.buf.split(b"\r\n", 1)
+        return line
+
+    def reply(self):
+        first = self.line()
+        code = int(first[:3])
+        text = [first[4:]]
+        if first[3:4] == b"-":
+            while True:
+                l = self.line()
+                text.append(l[4:] if l[:4] == b"%d " % code else l)
+                if l[:4] == b"%d " % code:
+                    break
+        return code, b"\n".join(text).decode("utf-8", "replace")
+
+    def cmd(self, text):
+        self.sock.sendall(text.encode() + b"\r\n")
+        return self.reply()
+
+    def starttls(self):
+        code, text = self.cmd("AUTH TLS")
+        assert code == 234, (code, text)
+        self.sock = self.ctx.wrap_socket(self.raw, server_hostname=self.host)
+
+    def close(self):
+        self.sock.close()
