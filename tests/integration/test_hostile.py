@@ -12,7 +12,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (TIMEOUT, Ftp, free_port, give_to_server, main,  # noqa: E402
+from harness import (TIMEOUT, Ftp, give_to_server, main,  # noqa: E402
                      make_users_file, recv_until_eof, socket_activate)
 
 
@@ -37,10 +37,10 @@ class Hostile(unittest.TestCase):
         cls.outside_state = cls.snapshot(cls.outside)
         cls.users = os.path.join(t, "users")
         make_users_file(cls.users, [("alice", "pw", cls.home, "rw")])
-        cls.port = free_port()
-        cls.srv = socket_activate(["127.0.0.1:%d" % cls.port],
+        cls.srv = socket_activate(["127.0.0.1:0"],
                                   args=["--users", cls.users, "--login-delay", "0",
                                         "--max-login-failures", "1000"])
+        cls.port = cls.srv.port
 
     @classmethod
     def tearDownClass(cls):
@@ -71,20 +71,26 @@ class Hostile(unittest.TestCase):
         return s
 
     def drain(self, s):
-        """Read until the server closes or stays quiet for a second."""
-        data = b""
-        s.settimeout(1.0)
+        """End our side (the server sees the end of its input and closes),
+        then read everything the server said until it closed: no guess at
+        how long a busy server may stay quiet."""
         try:
-            while True:
+            s.shutdown(socket.SHUT_WR)
+        except OSError:
+            pass  # already reset by the server
+        data = b""
+        deadline = time.monotonic() + TIMEOUT
+        while True:
+            s.settimeout(max(0.1, deadline - time.monotonic()))
+            try:
                 chunk = s.recv(65536)
-                if not chunk:
-                    break
-                data += chunk
-        except socket.timeout:
-            pass
-        except ConnectionResetError:
-            pass
-        return data
+            except ConnectionResetError:
+                return data
+            except socket.timeout:
+                raise AssertionError("the server did not close; got %r" % data[-500:])
+            if not chunk:
+                return data
+            data += chunk
 
     def test_100k_line_without_newline(self):
         s = self.raw()

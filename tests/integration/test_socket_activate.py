@@ -8,18 +8,16 @@ import threading
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (SEED_EXPECT, check_seed_log, free_port, main,  # noqa: E402
+from harness import (SEED_EXPECT, check_seed_log, listen_address, main,  # noqa: E402
                      seed_session, socket_activate)
 
 
 class SocketActivation(unittest.TestCase):
     def run_seed(self, family, host, extra=()):
-        port = free_port(family, host)
-        name = "[%s]:%d" % (host, port) if family == socket.AF_INET6 else "%s:%d" % (host, port)
-        srv = socket_activate([name], extra=extra)
+        srv = socket_activate([listen_address(host)], extra=extra)
         try:
             try:
-                got, cport = seed_session(host, port, family)
+                got, cport = seed_session(host, srv.port, family)
             except AssertionError as e:
                 raise AssertionError("%s\nserver log:\n%s" % (e, srv.log.text()))
             self.assertEqual(got, SEED_EXPECT)
@@ -37,10 +35,9 @@ class SocketActivation(unittest.TestCase):
     def test_ipv4_mapped_client_is_logged_as_ipv4(self):
         # an IPv6 socket accepting IPv4 (what ListenStream=21 with
         # BindIPv6Only=both does), kept on loopback
-        port = free_port()
-        srv = socket_activate(["[::ffff:127.0.0.1]:%d" % port])
+        srv = socket_activate(["[::ffff:127.0.0.1]:0"])
         try:
-            got, cport = seed_session("127.0.0.1", port, socket.AF_INET)
+            got, cport = seed_session("127.0.0.1", srv.port, socket.AF_INET)
             self.assertEqual(got, SEED_EXPECT)
             who = "127.0.0.1:%d" % cport
             srv.log.wait_for(lambda l: "%s disconnected" % who in l)
@@ -50,10 +47,9 @@ class SocketActivation(unittest.TestCase):
             srv.stop()
 
     def test_exit_status_zero_after_quit(self):
-        port = free_port()
-        srv = socket_activate(["127.0.0.1:%d" % port])
+        srv = socket_activate(["127.0.0.1:0"])
         try:
-            got, _ = seed_session("127.0.0.1", port, socket.AF_INET)
+            got, _ = seed_session("127.0.0.1", srv.port, socket.AF_INET)
             self.assertEqual(got, SEED_EXPECT)
             srv.log.wait_for(lambda l: "died with code" in l)
             self.assertIn("died with code 0", srv.log.text())
@@ -65,9 +61,8 @@ class SocketActivation(unittest.TestCase):
         self.assertIn("via systemd", log)
 
     def test_both_families_on_one_activator_and_concurrent_sessions(self):
-        p4 = free_port(socket.AF_INET, "127.0.0.1")
-        p6 = free_port(socket.AF_INET6, "::1")
-        srv = socket_activate(["127.0.0.1:%d" % p4, "[::1]:%d" % p6])
+        srv = socket_activate(["127.0.0.1:0", "[::1]:0"])
+        p4, p6 = srv.ports
         errors = []
 
         def one(fam, host, port):
