@@ -182,12 +182,13 @@ def read_lines(sock, deadline, buf, count):
     return buf
 
 
-def seed_session(host, port, family):
+def seed_session(host, port, family, timeout=TIMEOUT):
     """Run the seed transcript one command at a time, as a person at telnet
-    would, and return (bytes received, local port of the client)."""
-    deadline = time.monotonic() + TIMEOUT
+    would, and return (bytes received, local port of the client).  timeout
+    bounds the whole session."""
+    deadline = time.monotonic() + timeout
     with socket.socket(family, socket.SOCK_STREAM) as s:
-        s.settimeout(TIMEOUT)
+        s.settimeout(timeout)
         s.connect((host, port))
         client_port = s.getsockname()[1]
         got = read_lines(s, deadline, b"", 1)

@@ -5,11 +5,12 @@ import os
 import socket
 import sys
 import threading
+import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (SEED_EXPECT, check_seed_log, listen_address, main,  # noqa: E402
-                     seed_session, socket_activate)
+from harness import (SEED_EXPECT, TIMEOUT, check_seed_log, listen_address,  # noqa: E402
+                     main, seed_session, socket_activate)
 
 
 class SocketActivation(unittest.TestCase):
@@ -65,9 +66,11 @@ class SocketActivation(unittest.TestCase):
         p4, p6 = srv.ports
         errors = []
 
+        # 16 sessions at once take their time on a busy machine (more so
+        # under valgrind): each gets 5 x TIMEOUT, all of them together 200 s
         def one(fam, host, port):
             try:
-                got, _ = seed_session(host, port, fam)
+                got, _ = seed_session(host, port, fam, timeout=5 * TIMEOUT)
                 if got != SEED_EXPECT:
                     errors.append(got)
             except Exception as e:  # collected and reported below
@@ -75,10 +78,12 @@ class SocketActivation(unittest.TestCase):
         try:
             threads = [threading.Thread(target=one, args=a) for a in
                        [(socket.AF_INET, "127.0.0.1", p4), (socket.AF_INET6, "::1", p6)] * 8]
+            t0 = time.monotonic()
             for t in threads:
                 t.start()
             for t in threads:
-                t.join(60)
+                t.join(max(1, 200 - (time.monotonic() - t0)))
+            self.assertFalse(any(t.is_alive() for t in threads), "sessions hung")
             self.assertEqual(errors, [])
         finally:
             srv.stop()
