@@ -4,9 +4,23 @@
 # everything is there.
 set -eu
 
-PACKAGES="meson ninja-build gcc clang pkg-config libsystemd-dev libcriterion-dev
-python3 systemd xinetd util-linux valgrind curl lftp wget openssl libseccomp-dev
-libssl-dev gnutls-bin"
+# Every package the four builds of scripts/test.sh need on a fresh Debian 12
+# (installed with --no-install-recommends, so nothing comes by a Recommends):
+#   building:   meson ninja-build pkg-config gcc libc6-dev (gcc only recommends
+#               it; binutils, readelf for tests/unit/hardening.py, and gcc's
+#               ASan/UBSan runtimes come with gcc) clang
+#   libraries:  libsystemd-dev libcrypt-dev libseccomp-dev libcriterion-dev
+#               libssl-dev (OpenSSL 3's headers; libssl3 is loaded at run time)
+#   fuzzing:    libclang-rt-dev (clang's libFuzzer and sanitizer runtimes:
+#               libclang-rt-14-dev on Debian 12)
+#   the tests:  python3; systemd (systemd-socket-activate, systemd-analyze);
+#               xinetd; util-linux (unshare, setpriv) and mount; openssl
+#               (password hashes); valgrind (memcheck); curl lftp wget (the
+#               interop clients); gnutls-bin (gnutls-cli, a second TLS stack)
+PACKAGES="meson ninja-build pkg-config gcc libc6-dev clang
+libsystemd-dev libcrypt-dev libseccomp-dev libcriterion-dev libssl-dev
+libclang-rt-dev
+python3 systemd xinetd util-linux mount openssl valgrind curl lftp wget gnutls-bin"
 
 missing=""
 for p in $PACKAGES; do

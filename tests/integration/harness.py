@@ -5,6 +5,7 @@ import os
 import shutil
 import signal
 import socket
+import struct
 import subprocess
 import threading
 import time
@@ -63,10 +64,98 @@ def give_to_server(*paths):
                 os.lchown(os.path.join(top, name), SERVER_UID, SERVER_GID)
 
 
+# Ports: a test never picks a port and hopes it is still free when a server
+# binds it.  Where the server can bind port 0 (xinetd's port = 0), it does,
+# and the harness reads the port it got from /proc (Server.port).  Where a
+# port must be named in advance (systemd-socket-activate refuses port 0,
+# --pasv-ports), the harness holds it for the whole test process
+# (free_port, reserve_ports): socket_activate(["127.0.0.1:0"]) does that.
+
+_reserved = []  # sockets that hold reserved ports for the life of the test process
+
+
+def _reserve(family, host, port):
+    """Bind host:port exclusively (no SO_REUSEADDR: this fails if any socket
+    has it), then set SO_REUSEADDR and keep the socket, never listening.
+    From then on the kernel hands the port to no one else, neither as an
+    ephemeral port (bind to 0, connect) nor to an exclusive bind, but a
+    server that binds it with SO_REUSEADDR and listens (systemd-socket-
+    activate, xinetd, sockftpd's passive sockets) gets it."""
+    s = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        s.bind((host, port))
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    except BaseException:
+        s.close()
+        raise
+    _reserved.append(s)
+    return s.getsockname()[1]
+
+
 def free_port(family=socket.AF_INET, host="127.0.0.1"):
-    with socket.socket(family, socket.SOCK_STREAM) as s:
-        s.bind((host, 0))
-        return s.getsockname()[1]
+    """A port on host that stays reserved for this process (see _reserve):
+    only a server that binds with SO_REUSEADDR can use it.  Prefer port 0
+    and Server.port."""
+    return _reserve(family, host, 0)
+
+
+def reserve_ports(count, family=socket.AF_INET, host="127.0.0.1"):
+    """count consecutive reserved ports (see _reserve): (first, last)."""
+    for _ in range(100):
+        first = free_port(family, host)
+        try:
+            for port in range(first + 1, first + count):
+                _reserve(family, host, port)
+            return first, first + count - 1
+        except OSError:
+            continue  # taken: the held ones stay reserved, harmlessly
+    raise AssertionError("no %d consecutive free ports" % count)
+
+
+def listen_address(host, port=0):
+    """systemd-socket-activate's -l syntax: 127.0.0.1:0, [::1]:0."""
+    return "[%s]:%d" % (host, port) if ":" in host else "%s:%d" % (host, port)
+
+
+def _proc_tcp_listeners(pid):
+    """{socket inode: (host, port)} of the listening TCP sockets in pid's
+    network namespace."""
+    out = {}
+    for name, family in (("tcp", socket.AF_INET), ("tcp6", socket.AF_INET6)):
+        try:
+            with open("/proc/%d/net/%s" % (pid, name)) as f:
+                rows = f.read().splitlines()[1:]
+        except FileNotFoundError:
+            continue
+        for row in rows:
+            cols = row.split()
+            if cols[3] != "0A":  # TCP_LISTEN
+                continue
+            addr, port = cols[1].split(":")
+            # each 32-bit word printed in host byte order
+            raw = b"".join(struct.pack("=I", int(addr[i:i + 8], 16))
+                           for i in range(0, len(addr), 8))
+            out[int(cols[9])] = (socket.inet_ntop(family, raw), int(port, 16))
+    return out
+
+
+def listening_ports(pid):
+    """[(host, port)] of the TCP sockets process pid listens on, in the
+    order of its file descriptors (systemd-socket-activate: the order of its
+    -l options)."""
+    listeners = _proc_tcp_listeners(pid)
+    found = []
+    fd_dir = "/proc/%d/fd" % pid
+    for fd in sorted(int(n) for n in os.listdir(fd_dir)):
+        try:
+            target = os.readlink("%s/%d" % (fd_dir, fd))
+        except FileNotFoundError:
+            continue
+        if target.startswith("socket:["):
+            inode = int(target[8:-1])
+            if inode in listeners:
+                found.append(listeners[inode])
+    return found
 
 
 def recv_until_eof(sock, deadline):
@@ -93,12 +182,13 @@ def read_lines(sock, deadline, buf, count):
     return buf
 
 
-def seed_session(host, port, family):
+def seed_session(host, port, family, timeout=TIMEOUT):
     """Run the seed transcript one command at a time, as a person at telnet
-    would, and return (bytes received, local port of the client)."""
-    deadline = time.monotonic() + TIMEOUT
+    would, and return (bytes received, local port of the client).  timeout
+    bounds the whole session."""
+    deadline = time.monotonic() + timeout
     with socket.socket(family, socket.SOCK_STREAM) as s:
-        s.settimeout(TIMEOUT)
+        s.settimeout(timeout)
         s.connect((host, port))
         client_port = s.getsockname()[1]
         got = read_lines(s, deadline, b"", 1)
@@ -148,21 +238,44 @@ class Collector(threading.Thread):
 
 class Server:
     """A server process (systemd-socket-activate or xinetd) that is always
-    stopped, with its whole process group, when the test ends."""
+    stopped, with its whole process group, when the test ends.  It is ready
+    when every string of ready has appeared in its stderr; then ports lists
+    the ports it listens on (also those it bound as port 0), and port is the
+    first of them."""
 
-    def __init__(self, argv, ready, env=None):
+    def __init__(self, argv, ready, env=None, stdout=subprocess.DEVNULL):
         self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL,
-                                     stdout=subprocess.DEVNULL,
+                                     stdout=stdout,
                                      stderr=subprocess.PIPE, env=env,
                                      start_new_session=True)
         self.log = Collector(self.proc.stderr)
         self.log.start()
+        self._ports = None
         try:
             for r in ready:
                 self.log.wait_for(lambda l, r=r: r in l)
         except BaseException:
             self.stop()
             raise
+
+    @property
+    def ports(self):
+        """The ports of the listening sockets of the process, in the order of
+        its descriptors (read from /proc once, after it is ready)."""
+        if self._ports is None:
+            try:
+                found = listening_ports(self.proc.pid)
+            except FileNotFoundError:
+                found = []
+            if not found:
+                raise AssertionError("the server listens on no TCP port; its log:\n"
+                                     + self.log.text())
+            self._ports = [port for _, port in found]
+        return self._ports
+
+    @property
+    def port(self):
+        return self.ports[0]
 
     def stop(self):
         if self.proc.poll() is None:
@@ -179,11 +292,25 @@ class Server:
         self.proc.stderr.close()
 
 
+def with_reserved_port(address):
+    """host:0 or [host]:0 -> the same address with a port reserved for it
+    (free_port); any other address as it is."""
+    host, port = address.rsplit(":", 1)
+    if port != "0":
+        return address
+    host = host.strip("[]")
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    return listen_address(host, free_port(family, host))
+
+
 def socket_activate(listen, extra=(), args=()):
-    """systemd-socket-activate -a on each address of listen, running sockftpd."""
+    """systemd-socket-activate -a on each address of listen, running sockftpd.
+    Give port 0 (listen_address(host)): the harness reserves a port for it,
+    and Server.port (Server.ports, in the order of listen) tells which."""
     exe = shutil.which("systemd-socket-activate")
     if not exe:
         raise unittest.SkipTest("systemd-socket-activate not installed")
+    listen = [with_reserved_port(a) for a in listen]
     argv = [exe, "-a", *extra]
     for a in listen:
         argv += ["-l", a]
@@ -220,10 +347,12 @@ def main():
 
 
 class Ftp:
-    """A small raw FTP client for exact reply checks."""
+    """A small raw FTP client for exact reply checks.  timeout bounds each
+    wait for the server (TIMEOUT unless a test expects a crowd)."""
 
-    def __init__(self, host, port, family=socket.AF_INET):
-        self.sock = socket.create_connection((host, port), timeout=TIMEOUT)
+    def __init__(self, host, port, family=socket.AF_INET, timeout=TIMEOUT):
+        self.timeout = timeout
+        self.sock = socket.create_connection((host, port), timeout=timeout)
         self.buf = b""
         self.greeting = self.reply()
 
@@ -270,7 +399,7 @@ class Ftp:
         port = int(text.split("|")[3])
         peer = self.sock.getpeername()[0]
         s = socket.socket(self.sock.family, socket.SOCK_STREAM)
-        s.settimeout(TIMEOUT)
+        s.settimeout(self.timeout)
         if source:
             s.bind((source, 0))
         s.connect((peer, port))
@@ -296,7 +425,7 @@ class Ftp:
         if code != 150:
             d.close()
             return code, text, None
-        data = recv_until_eof(d, time.monotonic() + TIMEOUT)
+        data = recv_until_eof(d, time.monotonic() + self.timeout)
         d.close()
         code, text = self.reply()
         return code, text, data

@@ -12,9 +12,9 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (SOCKFTPD, TIMEOUT, Ftp, Server, free_port,  # noqa: E402
+from harness import (SOCKFTPD, TIMEOUT, Ftp, Server,  # noqa: E402
                      give_to_server, main, make_users_file, recv_until_eof,
-                     socket_activate)
+                     reserve_ports, socket_activate, with_reserved_port)
 
 
 class Tree:
@@ -59,10 +59,10 @@ class Base(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.tree = Tree()
-        cls.port = free_port()
-        cls.srv = socket_activate(["127.0.0.1:%d" % cls.port], args=[
+        cls.srv = socket_activate(["127.0.0.1:0"], args=[
             "--anonymous", cls.tree.anon, "--users", cls.tree.users, "--login-delay", "50",
             *cls.extra_args])
+        cls.port = cls.srv.port
 
     @classmethod
     def tearDownClass(cls):
@@ -530,16 +530,15 @@ class DiskFull(unittest.TestCase):
             os.makedirs(home)
             users = os.path.join(t, "users")
             make_users_file(users, [("alice", "pw", home, "rw")])
-            port = free_port()
+            listen = with_reserved_port("127.0.0.1:0")
             script = ('mount -t tmpfs -o size=1m,uid=65534,gid=65534 tmpfs "$0" && '
                       'printf old > "$0/f.bin" && chown 65534:65534 "$0/f.bin" && '
-                      'exec systemd-socket-activate -a -l 127.0.0.1:$1 -- "$2" --users "$3" '
+                      'exec systemd-socket-activate -a -l $1 -- "$2" --users "$3" '
                       '--login-delay 0')
             srv = Server(["unshare", "-m", "--propagation", "private", "sh", "-c", script,
-                          home, str(port), SOCKFTPD, users],
-                         ["Listening on 127.0.0.1:%d" % port])
+                          home, listen, SOCKFTPD, users], ["Listening on " + listen])
             try:
-                f = Ftp("127.0.0.1", port)
+                f = Ftp("127.0.0.1", srv.port)
                 f.login("alice", "pw")
                 self.assertEqual(f.stor("f.bin", os.urandom(2 << 20))[0], 452)
                 code, _, data = f.listing("NLST")
@@ -568,7 +567,13 @@ class Timeouts(Base):
 
 
 class PassiveOptions(Base):
-    extra_args = ["--pasv-ports", "40100-40102", "--pasv-address", "192.0.2.7"]
+    @classmethod
+    def setUpClass(cls):
+        # three ports the harness holds, so that nothing else takes them
+        lo, hi = reserve_ports(3)
+        cls.pasv_ports = range(lo, hi + 1)
+        cls.extra_args = ["--pasv-ports", "%d-%d" % (lo, hi), "--pasv-address", "192.0.2.7"]
+        super().setUpClass()
 
     def test_pasv_address_and_ports(self):
         f = self.connect("alice", "secret-a")
@@ -577,18 +582,17 @@ class PassiveOptions(Base):
             self.assertEqual(code, 227)
             m = re.search(r"\((\d+),(\d+),(\d+),(\d+),(\d+),(\d+)\)", text)
             self.assertEqual(m.group(1, 2, 3, 4), ("192", "0", "2", "7"))
-            self.assertIn(int(m.group(5)) * 256 + int(m.group(6)), range(40100, 40103))
+            self.assertIn(int(m.group(5)) * 256 + int(m.group(6)), self.pasv_ports)
             code, text = f.cmd("EPSV")
-            self.assertIn(int(text.split("|")[3]), range(40100, 40103))
+            self.assertIn(int(text.split("|")[3]), self.pasv_ports)
         self.assertEqual(f.retr("big.bin")[0], 226)  # EPSV uses the real address
 
 
 class NoLogins(unittest.TestCase):
     def test_every_user_gets_530(self):
-        port = free_port()
-        srv = socket_activate(["127.0.0.1:%d" % port])
+        srv = socket_activate(["127.0.0.1:0"])
         try:
-            f = Ftp("127.0.0.1", port)
+            f = Ftp("127.0.0.1", srv.port)
             self.assertEqual(f.cmd("USER anonymous")[0], 530)
             self.assertEqual(f.cmd("USER alice")[0], 530)
             self.assertEqual(f.cmd("PASS x")[0], 503)
@@ -606,11 +610,10 @@ class UsersFileProblems(unittest.TestCase):
             make_users_file(users, [("ghost", "pw", os.path.join(t, "missing"), "rw")])
             with open(users, "a") as fh:
                 fh.write("broken line\n")
-            port = free_port()
-            srv = socket_activate(["127.0.0.1:%d" % port],
+            srv = socket_activate(["127.0.0.1:0"],
                                   args=["--users", users, "--login-delay", "0"])
             try:
-                f = Ftp("127.0.0.1", port)
+                f = Ftp("127.0.0.1", srv.port)
                 self.assertEqual(f.cmd("USER ghost")[0], 331)
                 self.assertEqual(f.cmd("PASS pw")[0], 530)
                 f.close()
@@ -618,11 +621,10 @@ class UsersFileProblems(unittest.TestCase):
                 srv.log.wait_for(lambda l: "users file %s:1: home" % users in l)
             finally:
                 srv.stop()
-            port = free_port()
-            srv = socket_activate(["127.0.0.1:%d" % port],
+            srv = socket_activate(["127.0.0.1:0"],
                                   args=["--users", os.path.join(t, "nope")])
             try:
-                f = Ftp("127.0.0.1", port)
+                f = Ftp("127.0.0.1", srv.port)
                 f.cmd("USER x")
                 self.assertEqual(f.cmd("PASS y")[0], 530)
                 f.close()

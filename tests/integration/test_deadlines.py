@@ -10,7 +10,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (TIMEOUT, Ftp, free_port, give_to_server, main,  # noqa: E402
+from harness import (TIMEOUT, Ftp, give_to_server, main,  # noqa: E402
                      make_users_file, socket_activate)
 
 MARGIN = 4.0  # generous: a loaded machine is slow, but a drip runs for ever
@@ -48,11 +48,10 @@ class Deadlines(unittest.TestCase):
         self.home = home
         users = os.path.join(self.tmp.name, "users")
         make_users_file(users, [("alice", "pw", home, "rw")])
-        port = free_port()
-        self.srv = socket_activate(["127.0.0.1:%d" % port],
+        self.srv = socket_activate(["127.0.0.1:0"],
                                    args=["--users", users, "--login-delay", "0", *args])
         self.addCleanup(self.srv.stop)
-        return port
+        return self.srv.port
 
     def drip(self, sock, chunk, interval=0.2):
         d = Drip(sock, chunk, interval)

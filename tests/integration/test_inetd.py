@@ -6,18 +6,16 @@ import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (SEED_EXPECT, check_seed_log, free_port, main,  # noqa: E402
+from harness import (SEED_EXPECT, check_seed_log, listen_address, main,  # noqa: E402
                      seed_session, socket_activate)
 
 
 class Inetd(unittest.TestCase):
     def run_seed(self, family, host):
-        port = free_port(family, host)
-        name = "[%s]:%d" % (host, port) if family == socket.AF_INET6 else "%s:%d" % (host, port)
-        srv = socket_activate([name], extra=["--inetd"])
+        srv = socket_activate([listen_address(host)], extra=["--inetd"])
         try:
             try:
-                got, cport = seed_session(host, port, family)
+                got, cport = seed_session(host, srv.port, family)
             except AssertionError as e:
                 raise AssertionError("%s\nserver log:\n%s" % (e, srv.log.text()))
             self.assertEqual(got, SEED_EXPECT)

@@ -8,7 +8,7 @@ import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (Ftp, free_port, give_to_server, main,  # noqa: E402
+from harness import (Ftp, give_to_server, main,  # noqa: E402
                      make_users_file, run_pipe, socket_activate)
 
 EVIL = "evil\r\n226 forged\r\nname"
@@ -29,9 +29,9 @@ class Injection(unittest.TestCase):
         give_to_server(cls.home)
         users = os.path.join(cls.tmp.name, "users")
         make_users_file(users, [("alice", "pw", cls.home, "rw")])
-        cls.port = free_port()
-        cls.srv = socket_activate(["127.0.0.1:%d" % cls.port],
+        cls.srv = socket_activate(["127.0.0.1:0"],
                                   args=["--users", users, "--login-delay", "0"])
+        cls.port = cls.srv.port
 
     @classmethod
     def tearDownClass(cls):

@@ -8,7 +8,6 @@ import io
 import os
 import random
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -16,7 +15,7 @@ import unittest
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (TIMEOUT, free_port, give_to_server, main,  # noqa: E402
+from harness import (TIMEOUT, give_to_server, listen_address, main,  # noqa: E402
                      socket_activate)
 
 CLIENT_TIMEOUT = 60  # every client run is bounded by this (seconds)
@@ -129,12 +128,10 @@ class Interop(unittest.TestCase):
         """Yield (srv, "host:port" for URLs); the server is always stopped,
         and its log is printed when the body failed."""
         give_to_server(self.anon, self.home)
-        fam = socket.AF_INET6 if ":" in host else socket.AF_INET
-        port = free_port(fam, host)
-        hostport = "[%s]:%d" % (host, port) if fam == socket.AF_INET6 else "%s:%d" % (host, port)
-        srv = socket_activate([hostport], extra=["-E", "TZ=" + SERVER_TZ], args=[
+        srv = socket_activate([listen_address(host)], extra=["-E", "TZ=" + SERVER_TZ], args=[
             "--log=stderr", "--anonymous", self.anon, "--users", self.users,
             "--login-delay", "0", "--data-timeout", "30"])
+        hostport = listen_address(host, srv.port)
         try:
             yield srv, hostport
         except unittest.SkipTest:

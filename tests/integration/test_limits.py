@@ -8,7 +8,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (TIMEOUT, Ftp, free_port, give_to_server, main,  # noqa: E402
+from harness import (TIMEOUT, Ftp, give_to_server, main,  # noqa: E402
                      make_users_file, recv_until_eof, socket_activate)
 
 
@@ -27,11 +27,10 @@ class Limits(unittest.TestCase):
         give_to_server(home)
         users = os.path.join(self.tmp.name, "users")
         make_users_file(users, [("alice", "pw", home, "rw")])
-        port = free_port()
-        self.srv = socket_activate(["127.0.0.1:%d" % port],
+        self.srv = socket_activate(["127.0.0.1:0"],
                                    args=["--users", users, "--login-delay", "10", *args])
         self.addCleanup(self.srv.stop)
-        return port
+        return self.srv.port
 
     def test_max_login_failures_closes(self):
         port = self.serve("--max-login-failures", "3")

@@ -11,9 +11,8 @@ import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (SOCKFTPD, TIMEOUT, Ftp, Server, free_port, give_to_server,  # noqa: E402
-                     main,
-                     make_users_file, socket_activate)
+from harness import (SOCKFTPD, TIMEOUT, Ftp, Server, give_to_server,  # noqa: E402
+                     main, make_users_file, socket_activate, with_reserved_port)
 
 
 def status_of(srv):
@@ -54,10 +53,9 @@ class Privileges(unittest.TestCase):
         os.chmod(self.users, 0o600)  # root's only: opened before the switch
 
     def session(self, args):
-        port = free_port()
-        srv = socket_activate(["127.0.0.1:%d" % port], args=[*args, "--login-delay", "0"])
+        srv = socket_activate(["127.0.0.1:0"], args=[*args, "--login-delay", "0"])
         self.addCleanup(srv.stop)
-        f = Ftp("127.0.0.1", port)
+        f = Ftp("127.0.0.1", srv.port)
         self.addCleanup(f.close)
         self.assertEqual(f.greeting[0], 220)
         return srv, f
@@ -108,12 +106,12 @@ class Unprivileged(unittest.TestCase):
         switch, but the same limits and no_new_privs."""
         if os.geteuid() != 0 or not shutil.which("setpriv"):
             self.skipTest("needs root and setpriv to start as another user")
-        port = free_port()
+        listen = with_reserved_port("127.0.0.1:0")
         srv = Server(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-                      "systemd-socket-activate", "-a", "-l", "127.0.0.1:%d" % port, "--",
-                      SOCKFTPD], ["Listening on 127.0.0.1:%d" % port])
+                      "systemd-socket-activate", "-a", "-l", listen, "--",
+                      SOCKFTPD], ["Listening on " + listen])
         self.addCleanup(srv.stop)
-        f = Ftp("127.0.0.1", port)
+        f = Ftp("127.0.0.1", srv.port)
         self.addCleanup(f.close)
         self.assertEqual(f.cmd("NOOP")[0], 200)
         status, limits, _ = status_of(srv)

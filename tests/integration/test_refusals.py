@@ -6,67 +6,72 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
+import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import SOCKFTPD, TIMEOUT, free_port, main  # noqa: E402
+from harness import SOCKFTPD, TIMEOUT, Server, main, with_reserved_port  # noqa: E402
 
 
-def ssa(*listen):
-    exe = shutil.which("systemd-socket-activate")
-    if not exe:
-        raise unittest.SkipTest("systemd-socket-activate not installed")
-    argv = [exe]
-    for a in listen:
-        argv += ["-l", a]
-    return subprocess.Popen(argv + ["--", SOCKFTPD], stdin=subprocess.DEVNULL,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            start_new_session=True)
-
-
-def connect_when_ready(port):
-    end = time.monotonic() + TIMEOUT
-    while True:
+def knock(port):
+    """Connect once and read: what the server sent before it closed.  The
+    connection is already in the listening socket's queue when connect
+    returns, so it wakes systemd-socket-activate; sockftpd then refuses and
+    exits with the connection unaccepted, which resets it, maybe before
+    connect has even returned here."""
+    try:
+        c = socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT)
+    except ConnectionResetError:
+        return b""
+    with c:
         try:
-            return socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT)
-        except ConnectionRefusedError:
-            if time.monotonic() > end:
-                raise
-            time.sleep(0.05)
+            return c.recv(100)
+        except ConnectionResetError:
+            return b""
 
 
 class Refusals(unittest.TestCase):
-    def finish(self, p):
-        try:
-            out, err = p.communicate(timeout=TIMEOUT)
-        finally:
-            if p.poll() is None:
-                p.kill()
-                p.wait()
-        return p.returncode, out, err.decode()
+    def ssa(self, count):
+        """systemd-socket-activate without -a on count reserved ports: at the
+        first connection it hands its listening sockets to sockftpd."""
+        exe = shutil.which("systemd-socket-activate")
+        if not exe:
+            self.skipTest("systemd-socket-activate not installed")
+        listen = [with_reserved_port("127.0.0.1:0") for _ in range(count)]
+        self.out = tempfile.TemporaryFile()
+        self.addCleanup(self.out.close)
+        argv = [exe]
+        for a in listen:
+            argv += ["-l", a]
+        srv = Server(argv + ["--", SOCKFTPD], ["Listening on " + a for a in listen],
+                     stdout=self.out)
+        self.addCleanup(srv.stop)
+        return srv
+
+    def finish(self, srv):
+        """Exit status, standard output and standard error of the server."""
+        rc = srv.proc.wait(TIMEOUT)
+        srv.log.join(TIMEOUT)
+        self.out.seek(0)
+        return rc, self.out.read(), srv.log.text()
 
     def test_listening_socket_without_accept(self):
-        port = free_port()
-        p = ssa("127.0.0.1:%d" % port)
-        with connect_when_ready(port) as c:
-            rc, out, err = self.finish(p)
-            try:
-                self.assertEqual(c.recv(100), b"")  # nothing was served
-            except ConnectionResetError:
-                pass
+        srv = self.ssa(1)
+        self.assertEqual(knock(srv.port), b"")  # nothing was served
+        rc, out, err = self.finish(srv)
         self.assertEqual(rc, 2, err)
         self.assertIn("listening socket", err)
         self.assertIn("Accept=yes", err)
         self.assertEqual(out, b"")
 
     def test_several_sockets(self):
-        p1, p2 = free_port(), free_port()
-        p = ssa("127.0.0.1:%d" % p1, "127.0.0.1:%d" % p2)
-        with connect_when_ready(p1):
-            rc, out, err = self.finish(p)
+        srv = self.ssa(2)
+        self.assertEqual(len(srv.ports), 2)
+        self.assertEqual(knock(srv.ports[0]), b"")
+        rc, out, err = self.finish(srv)
         self.assertEqual(rc, 2, err)
         self.assertIn("passed 2 file descriptors", err)
+        self.assertEqual(out, b"")
 
     def test_listen_fd_that_is_not_a_socket(self):
         r = subprocess.run(["sh", "-c", 'LISTEN_FDS=1 LISTEN_PID=$$ exec "$0" 3</dev/null',

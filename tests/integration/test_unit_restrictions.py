@@ -11,8 +11,8 @@ import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (SOCKFTPD, Ftp, Server, free_port, give_to_server, main,  # noqa: E402
-                     make_users_file)
+from harness import (SOCKFTPD, Ftp, Server, give_to_server, main,  # noqa: E402
+                     make_users_file, with_reserved_port)
 
 
 class UnitRestrictions(unittest.TestCase):
@@ -29,7 +29,7 @@ class UnitRestrictions(unittest.TestCase):
             give_to_server(home)
             users = os.path.join(t, "users")
             make_users_file(users, [("alice", "pw", home, "rw")])
-            port = free_port()
+            listen = with_reserved_port("127.0.0.1:0")
             # the unit's walls: everything read-only (ProtectSystem=strict),
             # ReadWritePaths=upload, NoNewPrivileges=yes, CapabilityBoundingSet=
             # (the session keeps what it needs to switch users: it starts as
@@ -39,12 +39,12 @@ class UnitRestrictions(unittest.TestCase):
                 'mount --bind "$0" "$0" && '
                 'mount -o remount,bind,ro / && '
                 'exec setpriv --no-new-privs '
-                'systemd-socket-activate -a -l 127.0.0.1:$1 -- "$2" --users "$3" '
+                'systemd-socket-activate -a -l $1 -- "$2" --users "$3" '
                 '--login-delay 0 --sandbox=required')
-            srv = Server(["unshare", "-m", "sh", "-c", script, upload, str(port), SOCKFTPD,
-                          users], ["Listening on 127.0.0.1:%d" % port])
+            srv = Server(["unshare", "-m", "sh", "-c", script, upload, listen, SOCKFTPD,
+                          users], ["Listening on " + listen])
             try:
-                f = Ftp("127.0.0.1", port)
+                f = Ftp("127.0.0.1", srv.port)
                 f.login("alice", "pw")
                 self.assertEqual(f.retr("readme.txt")[2], b"served\n")
                 self.assertEqual(f.stor("upload/new.bin", b"uploaded")[0], 226)

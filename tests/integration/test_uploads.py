@@ -12,7 +12,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (SERVER_GID, SERVER_UID, Ftp, free_port,  # noqa: E402
+from harness import (SERVER_GID, SERVER_UID, Ftp,  # noqa: E402
                      give_to_server, main, make_users_file, socket_activate)
 
 
@@ -26,10 +26,10 @@ class Uploads(unittest.TestCase):
         give_to_server(cls.home)
         users = os.path.join(cls.tmp.name, "users")
         make_users_file(users, [("alice", "pw", cls.home, "rw")])
-        cls.port = free_port()
-        cls.srv = socket_activate(["127.0.0.1:%d" % cls.port],
+        cls.srv = socket_activate(["127.0.0.1:0"],
                                   args=["--users", users, "--login-delay", "0",
                                         "--data-timeout", "1"])
+        cls.port = cls.srv.port
 
     @classmethod
     def tearDownClass(cls):

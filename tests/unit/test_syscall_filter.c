@@ -1,10 +1,20 @@
 /* The session's system call filter: what it refuses kills the process;
  * what a session does still works. */
 #include <criterion/criterion.h>
+#include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
+#include <poll.h>
 #include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/sendfile.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "syscall_filter.h"
@@ -92,4 +102,325 @@ Test(syscall_filter, session_calls_allowed)
 	int st = under_filter(do_session_things);
 	cr_assert(WIFEXITED(st), "status %d", st);
 	cr_assert_eq(WEXITSTATUS(st), 0);
+}
+
+/* Calls newer than some kernel headers, by number: since Linux 5.1 every new
+ * call has the same number on every architecture, plus the architecture's
+ * base (MIPS, x32), which pidfd_send_signal (424) gives. */
+#define UNIFIED_NR(n) (SYS_pidfd_send_signal - 424 + (n))
+#ifndef SYS_fchmodat2
+#define SYS_fchmodat2 UNIFIED_NR(452)
+#endif
+#ifndef SYS_openat2
+#define SYS_openat2 UNIFIED_NR(437)
+#endif
+#ifndef SYS_close_range
+#define SYS_close_range UNIFIED_NR(436)
+#endif
+#ifndef SYS_faccessat2
+#define SYS_faccessat2 UNIFIED_NR(439)
+#endif
+#ifndef SYS_io_uring_setup
+#define SYS_io_uring_setup UNIFIED_NR(425)
+#endif
+#ifndef AT_EMPTY_PATH
+#define AT_EMPTY_PATH 0x1000
+#endif
+
+/* A directory with one file "f" (and its descriptors), made before the
+ * child installs the filter. */
+static char dir[64];
+static int dirfd_, filefd;
+
+static void make_dir(void)
+{
+	int fd;
+
+	strcpy(dir, "/tmp/sockftpd-filter-XXXXXX");
+	cr_assert_not_null(mkdtemp(dir));
+	dirfd_ = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	cr_assert_geq(dirfd_, 0);
+	fd = openat(dirfd_, "f", O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(write(fd, "content\n", 8), 8);
+	filefd = fd;
+}
+
+static void remove_dir(void)
+{
+	unlinkat(dirfd_, "f", 0);
+	close(filefd);
+	close(dirfd_);
+	rmdir(dir);
+}
+
+/* r is what a call returned: it ran, or the kernel does not have it (ENOSYS),
+ * or failed in one of the ways named in ok_errno.  Being killed is not. */
+static void check(long r, int ok_errno)
+{
+	if (r < 0 && errno != ENOSYS && errno != ok_errno)
+		_exit(1);
+	_exit(0);
+}
+
+static void raw_fchmodat2(void)
+{
+	check(syscall(SYS_fchmodat2, dirfd_, "f", 0600, AT_SYMLINK_NOFOLLOW), 0);
+}
+
+static void raw_fchmodat(void)
+{
+	check(syscall(SYS_fchmodat, dirfd_, "f", 0644), 0);
+}
+
+static void libc_fchmodat_nofollow(void)
+{
+	/* SITE CHMOD: glibc 2.39 and later make this fchmodat2; before, an
+	 * O_PATH open and a chmod through /proc/self/fd (EOPNOTSUPP without
+	 * /proc) */
+	check(fchmodat(dirfd_, "f", 0640, AT_SYMLINK_NOFOLLOW), EOPNOTSUPP);
+}
+
+static void raw_openat2(void)
+{
+	struct open_how how = {.flags = O_RDONLY | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT};
+
+	check(syscall(SYS_openat2, dirfd_, "f", &how, sizeof(how)), 0);
+}
+
+static void raw_statx(void)
+{
+	char buf[256]; /* struct statx, which older headers lack */
+
+	check(syscall(SYS_statx, dirfd_, "f", AT_SYMLINK_NOFOLLOW, 0x7ffu, buf), 0);
+}
+
+static void raw_close_range(void)
+{
+	int fd = dup(filefd);
+
+	check(fd < 0 ? -1 : syscall(SYS_close_range, fd, fd, 0), 0);
+}
+
+static void raw_faccessat2(void)
+{
+	check(syscall(SYS_faccessat2, dirfd_, "f", R_OK, AT_EACCESS), 0);
+}
+
+static void libc_faccessat_eaccess(void)
+{
+	check(faccessat(dirfd_, ".", X_OK, AT_EACCESS), 0);
+}
+
+static void raw_clock_nanosleep(void)
+{
+	struct timespec ts = {0, 1000};
+
+	check(syscall(SYS_clock_nanosleep, CLOCK_MONOTONIC, 0, &ts, NULL), 0);
+}
+
+static void libc_nanosleep(void)
+{
+	struct timespec ts = {0, 1000};
+
+	check(nanosleep(&ts, NULL), 0);
+}
+
+static void raw_fstatat(void)
+{
+	struct stat st;
+
+#ifdef SYS_newfstatat
+	check(syscall(SYS_newfstatat, dirfd_, "f", &st, AT_SYMLINK_NOFOLLOW), 0);
+#else
+	check(syscall(SYS_fstatat64, dirfd_, "f", &st, AT_SYMLINK_NOFOLLOW), 0);
+#endif
+}
+
+static void raw_fstat_empty_path(void)
+{
+	/* glibc 2.33 and later: fstat(fd) is fstatat(fd, "", AT_EMPTY_PATH) */
+	struct stat st;
+
+#ifdef SYS_newfstatat
+	check(syscall(SYS_newfstatat, filefd, "", &st, AT_EMPTY_PATH), 0);
+#else
+	check(syscall(SYS_fstatat64, filefd, "", &st, AT_EMPTY_PATH), 0);
+#endif
+}
+
+static void libc_stats(void)
+{
+	struct stat st;
+
+	if (fstat(filefd, &st) < 0 || fstatat(dirfd_, "f", &st, AT_SYMLINK_NOFOLLOW) < 0)
+		_exit(1);
+	check(stat(dir, &st), 0);
+}
+
+static void raw_getdents64(void)
+{
+	char buf[4096];
+
+	check(syscall(SYS_getdents64, dirfd_, buf, sizeof(buf)), 0);
+}
+
+static void libc_readdir(void)
+{
+	DIR *d = fdopendir(dup(dirfd_));
+
+	if (!d)
+		_exit(1);
+	while (readdir(d))
+		;
+	check(closedir(d), 0);
+}
+
+static void raw_ppoll(void)
+{
+	struct pollfd p = {.fd = filefd, .events = POLLIN};
+	struct timespec ts = {0, 0};
+
+	check(syscall(SYS_ppoll, &p, 1, &ts, NULL, 0), 0);
+}
+
+static void libc_poll(void)
+{
+	struct pollfd p = {.fd = filefd, .events = POLLIN};
+
+	check(poll(&p, 1, 0), 0);
+}
+
+static void raw_sendfile(void)
+{
+	int p[2];
+	off_t off = 0;
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		_exit(1);
+#ifdef SYS_sendfile64
+	check(syscall(SYS_sendfile64, p[1], filefd, &off, 8), 0);
+#else
+	check(syscall(SYS_sendfile, p[1], filefd, &off, 8), 0);
+#endif
+}
+
+static void raw_splice(void)
+{
+	int p[2];
+	loff_t off = 0;
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		_exit(1);
+	check(syscall(SYS_splice, filefd, &off, p[1], NULL, 8, 0), 0);
+}
+
+static void raw_clock_gettime(void)
+{
+	struct timespec ts;
+
+	check(syscall(SYS_clock_gettime, CLOCK_REALTIME, &ts), 0);
+}
+
+static void raw_time64_calls(void)
+{
+	/* 32-bit architectures: glibc 2.34 and later try these first */
+#ifdef SYS_clock_gettime64
+	long long ts[2] = {0, 1000};
+
+	if (syscall(SYS_clock_gettime64, CLOCK_MONOTONIC, ts) < 0 && errno != ENOSYS)
+		_exit(1);
+	ts[0] = 0;
+	ts[1] = 1000;
+	if (syscall(SYS_clock_nanosleep_time64, CLOCK_MONOTONIC, 0, ts, NULL) < 0 &&
+	    errno != ENOSYS)
+		_exit(1);
+#endif
+	_exit(0);
+}
+
+static void raw_getrandom(void)
+{
+	char b[8];
+
+	check(syscall(SYS_getrandom, b, sizeof(b), 0), 0);
+}
+
+static const struct {
+	const char *name;
+	void (*fn)(void);
+} newer_calls[] = {
+	{"fchmodat2", raw_fchmodat2},
+	{"fchmodat", raw_fchmodat},
+	{"libc fchmodat(AT_SYMLINK_NOFOLLOW)", libc_fchmodat_nofollow},
+	{"openat2", raw_openat2},
+	{"statx", raw_statx},
+	{"close_range", raw_close_range},
+	{"faccessat2", raw_faccessat2},
+	{"libc faccessat(AT_EACCESS)", libc_faccessat_eaccess},
+	{"clock_nanosleep", raw_clock_nanosleep},
+	{"libc nanosleep", libc_nanosleep},
+	{"newfstatat/fstatat64", raw_fstatat},
+	{"newfstatat/fstatat64 AT_EMPTY_PATH", raw_fstat_empty_path},
+	{"libc fstat, fstatat, stat", libc_stats},
+	{"getdents64", raw_getdents64},
+	{"libc readdir", libc_readdir},
+	{"ppoll", raw_ppoll},
+	{"libc poll", libc_poll},
+	{"sendfile/sendfile64", raw_sendfile},
+	{"splice", raw_splice},
+	{"clock_gettime", raw_clock_gettime},
+	{"clock_gettime64, clock_nanosleep_time64", raw_time64_calls},
+	{"getrandom", raw_getrandom},
+};
+
+/* Each call a session's libc may make for what the session does, made
+ * directly under the filter: the child is never killed (a call the running
+ * kernel lacks gives ENOSYS, which is fine). */
+Test(syscall_filter, newer_calls_allowed)
+{
+	size_t i;
+
+#if defined(__SANITIZE_ADDRESS__)
+	cr_skip_test("sanitizer runtimes make calls a session does not");
+#endif
+	make_dir();
+	for (i = 0; i < sizeof(newer_calls) / sizeof(newer_calls[0]); i++) {
+		int st = under_filter(newer_calls[i].fn);
+
+		cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s: %s %d",
+			  newer_calls[i].name,
+			  WIFSIGNALED(st) ? "killed by signal" : "exit status",
+			  WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st));
+	}
+	remove_dir();
+}
+
+static void do_io_uring_setup(void)
+{
+	char params[120] = {0}; /* struct io_uring_params */
+
+	syscall(SYS_io_uring_setup, 1, params);
+	_exit(7);
+}
+
+static void do_rseq(void)
+{
+	/* glibc registers rseq when a thread starts, never later */
+	char area[32] __attribute__((aligned(32))) = {0};
+
+	syscall(SYS_rseq, area, 32, 0, 0);
+	_exit(7);
+}
+
+/* A call outside the list kills, whether or not the kernel has it. */
+Test(syscall_filter, newer_forbidden_call_kills)
+{
+	int st = under_filter(do_io_uring_setup);
+
+	cr_assert(WIFSIGNALED(st), "status %d", st);
+	cr_assert_eq(WTERMSIG(st), SIGSYS);
+	st = under_filter(do_rseq);
+	cr_assert(WIFSIGNALED(st), "status %d", st);
+	cr_assert_eq(WTERMSIG(st), SIGSYS);
 }
