@@ -5,7 +5,8 @@
 set -eu
 
 PACKAGES="meson ninja-build gcc clang pkg-config libsystemd-dev libcriterion-dev
-python3 systemd xinetd util-linux valgrind curl lftp wget openssl libseccomp-dev"
+python3 systemd xinetd util-linux mount strace valgrind curl lftp wget openssl
+libseccomp-dev"
 
 missing=""
 for p in $PACKAGES; do
