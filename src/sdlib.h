@@ -4,8 +4,8 @@
  * the checks of LISTEN_PID, the descriptors and the variables are exactly
  * systemd's.  But libsystemd.so.0 brings libgcrypt, libgpg-error, liblzma,
  * libzstd, liblz4 and libcap with it: about 0.8 M instructions to load and
- * some 190 KiB of memory no other process shares, which an idle session
- * would keep for nothing.  So it is dlopen()ed for that one call at start-up
+ * some 150 KiB of memory per process, which an idle session would keep for
+ * nothing.  So it is dlopen()ed for that one call at start-up
  * and dlclose()d right after it (see docs/PERFORMANCE.md); inetd and pipe
  * sessions never load it.
  *

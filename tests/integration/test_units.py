@@ -16,6 +16,11 @@ from harness import SOCKFTPD, TIMEOUT, main  # noqa: E402
 UNITS = os.environ.get("SOCKFTPD_UNITS", "")
 
 
+def read_unit(name):
+    with open(os.path.join(UNITS, name)) as f:
+        return f.read()
+
+
 class Units(unittest.TestCase):
     def setUp(self):
         if not shutil.which("systemd-analyze"):
@@ -48,8 +53,7 @@ class Units(unittest.TestCase):
             self.assertLessEqual(float(m.group(1)), 1.5, r.stdout.decode())
 
     def test_service_fixed_user_own_filter_failures_visible(self):
-        with open(os.path.join(UNITS, "sockftpd@.service")) as f:
-            svc = f.read()
+        svc = read_unit("sockftpd@.service")
         self.assertNotRegex(svc, r"(?m)^DynamicUser=")   # implies RestrictSUIDSGID=yes
         self.assertIn("\nUser=sockftpd\n", svc)
         self.assertIn("\nRestrictSUIDSGID=no\n", svc)   # lets openat2() through
@@ -76,15 +80,14 @@ class Units(unittest.TestCase):
         self.assertIn(["sockftpd", "x", str(gid), ""], groups)
 
     def test_socket_survives_floods(self):
-        with open(os.path.join(UNITS, "sockftpd.socket")) as f:
-            sock = f.read()
+        sock = read_unit("sockftpd.socket")
         self.assertIn("\nTriggerLimitIntervalSec=0\n", sock)
+        self.assertIn("\nBacklog=64\n", sock)
         self.assertIn("\nMaxConnections=64\n", sock)
         self.assertIn("\nMaxConnectionsPerSource=8\n", sock)
 
     def test_socket_listens_on_21_dual_stack_with_accept(self):
-        with open(os.path.join(UNITS, "sockftpd.socket")) as f:
-            sock = f.read()
+        sock = read_unit("sockftpd.socket")
         self.assertIn("ListenStream=21\n", sock)
         self.assertIn("BindIPv6Only=both\n", sock)
         self.assertIn("Accept=yes\n", sock)
