@@ -66,6 +66,11 @@ ln -s /proc/self/fd/1 "$R/dev/stdout"
 ln -s /proc/self/fd/2 "$R/dev/stderr"
 mount -t tmpfs -o mode=0755,nosuid,nodev run "$R/run"
 mount -t tmpfs -o mode=1777,nosuid,nodev tmp "$R/tmp"
+# The box shares the host's machine id: an empty persistent journal, so that
+# journald does not copy the host's journal files up into the overlay.
+if [ -d "$R/var/log/journal" ]; then
+	mount -t tmpfs -o mode=2755,nosuid,nodev journal "$R/var/log/journal"
+fi
 
 cd "$R"
 mkdir .sdbox-old
