@@ -2,7 +2,7 @@
 """Sessions per second and memory per idle session, per activation mode.
 
     bench/sessions.py [BUILD_DIR] [--seconds S] [--rounds R] [--idle N] [--breakdown]
-                      [--compare OTHER_BUILD] [--instructions]
+                      [--compare OTHER_BUILD] [--instructions] [--cpu]
     bench/sessions.py [BUILD_DIR] --systemd [--seconds S] [--rounds R] [--idle N]
 
 A session here is the shortest one a client can have: connect, read the 220
@@ -27,7 +27,9 @@ command); the sum of their PSS (/proc/PID/smaps_rollup) divided by N.
 --compare adds another build's sockftpd (systemd mode), e.g. before a change;
 --instructions counts each program's user-space instructions for one whole
 session with valgrind's callgrind (exec to exit), which the load does not
-move.
+move; --cpu measures each program's CPU time per session started directly
+(bench/cpurun.c: a socketpair as the connection, no activator, no TCP, no
+client), interleaved over the rounds: the steadiest figure on a busy machine.
 
 --systemd boots a real systemd as PID 1 in namespaces (the test suite's
 harness, tests/systemd/sdbox.py; needs root) with the shipped units, and
@@ -294,6 +296,20 @@ def children_cpu_final(prog):
     return prog.final_cpu
 
 
+def cpu_ab(progs, n, rounds, tmp):
+    """CPU per session of each program started directly (bench/cpurun.c:
+    a socketpair as the connection, no activator, no TCP, no client in the
+    figure), the programs taking turns over the rounds."""
+    cc = shutil.which("cc") or shutil.which("gcc")
+    runner = os.path.join(tmp, "cpurun")
+    subprocess.run([cc, "-O2", "-o", runner, os.path.join(HERE, "cpurun.c")], check=True)
+    os.chmod(runner, 0o755)
+    specs = ["%s:%s" % ("i" if inetd else "s", ",".join(argv)) for _, (argv, inetd) in progs]
+    out = subprocess.run([runner, str(n), str(rounds), "65534" if os.geteuid() == 0 else "0"]
+                         + specs, capture_output=True, check=True, text=True).stdout.split()
+    return {name: float(v) / 1000 for (name, _), v in zip(progs, out)}
+
+
 def med(xs):
     return "%7.0f (%.0f-%.0f)" % (statistics.median(xs), min(xs), max(xs))
 
@@ -353,6 +369,13 @@ def bench_activate(args, bin_, anon, stubs):
         print("  %-32s %6.2f ms  (%d sessions)" % (name, per[name] * 1000, n))
     print("  sockftpd systemd mode / stub libsystemd, in sessions per CPU second: %.2f" %
           (per["stub, libsystemd"] / per["sockftpd, systemd mode"]))
+    if args.cpu:
+        per = cpu_ab(progs, 40, args.rounds, args.tmp)
+        print("\nCPU time per session, started directly, interleaved (--cpu):")
+        for name, _ in progs:
+            print("  %-32s %6.2f ms" % (name, per[name] * 1000))
+        print("  sockftpd systemd mode / stub libsystemd, in sessions per CPU second: %.2f" %
+              (per["stub, libsystemd"] / per["sockftpd, systemd mode"]))
     if args.instructions:
         print("\nuser-space instructions per session (callgrind, exec to exit):")
         ins = {}
@@ -466,6 +489,8 @@ def main():
     ap.add_argument("--idle", type=int, default=50)
     ap.add_argument("--breakdown", action="store_true")
     ap.add_argument("--systemd", action="store_true")
+    ap.add_argument("--cpu", action="store_true",
+                    help="also measure CPU per session with the programs started directly")
     ap.add_argument("--instructions", action="store_true",
                     help="also count each program's instructions per session (valgrind)")
     ap.add_argument("--compare", metavar="OTHER_BUILD",
