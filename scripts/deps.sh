@@ -14,13 +14,14 @@ set -eu
 #   fuzzing:    libclang-rt-dev (clang's libFuzzer and sanitizer runtimes:
 #               libclang-rt-14-dev on Debian 12)
 #   the tests:  python3; systemd (systemd-socket-activate, systemd-analyze);
-#               xinetd; util-linux (unshare, setpriv) and mount; openssl
+#               xinetd; util-linux (unshare, setpriv, nsenter) and mount; strace (the
+#               real-systemd tests read a live session's calls); openssl
 #               (password hashes); valgrind (memcheck); curl lftp wget (the
 #               interop clients); gnutls-bin (gnutls-cli, a second TLS stack)
 PACKAGES="meson ninja-build pkg-config gcc libc6-dev clang
 libsystemd-dev libcrypt-dev libseccomp-dev libcriterion-dev libssl-dev
 libclang-rt-dev
-python3 systemd xinetd util-linux mount openssl valgrind curl lftp wget gnutls-bin"
+python3 systemd xinetd util-linux mount strace openssl valgrind curl lftp wget gnutls-bin"
 
 missing=""
 for p in $PACKAGES; do

@@ -57,37 +57,34 @@ static void endpoints(struct activation *a, int fd)
  * -1 on a refusal. */
 static int from_systemd(struct activation *a, char *err, size_t errcap)
 {
-	const struct sdlib *sd;
-	int n;
+	struct sdlib_fds fds;
 
 	if (!getenv("LISTEN_FDS"))
 		return 0;
-	sd = sdlib_get();
-	if (!sd) {
+	if (sdlib_listen_fds(&fds) < 0) {
 		snprintf(err, errcap, "LISTEN_FDS is set but libsystemd cannot be loaded: %s",
 			 sdlib_error());
 		return -1;
 	}
-	n = sd->listen_fds(1);
-	if (n < 0) {
-		snprintf(err, errcap, "sd_listen_fds: %s", strerror(-n));
+	if (fds.n < 0) {
+		snprintf(err, errcap, "sd_listen_fds: %s", strerror(-fds.n));
 		return -1;
 	}
-	if (n == 0)
+	if (fds.n == 0)
 		return 0;
-	if (n > 1) {
+	if (fds.n > 1) {
 		snprintf(err, errcap,
 			 "systemd passed %d file descriptors; sockftpd serves one connection: "
-			 "use a socket unit with Accept=yes", n);
+			 "use a socket unit with Accept=yes", fds.n);
 		return -1;
 	}
-	if (sd->is_socket(SD_LISTEN_FDS_START, AF_UNSPEC, SOCK_STREAM, 1) > 0) {
+	if (fds.listening > 0) {
 		snprintf(err, errcap,
 			 "systemd passed a listening socket (fd %d); sockftpd serves one "
 			 "connection: set Accept=yes in the socket unit", SD_LISTEN_FDS_START);
 		return -1;
 	}
-	if (sd->is_socket(SD_LISTEN_FDS_START, AF_UNSPEC, SOCK_STREAM, 0) <= 0) {
+	if (fds.connected <= 0) {
 		snprintf(err, errcap,
 			 "systemd passed fd %d, which is not a connected stream socket",
 			 SD_LISTEN_FDS_START);

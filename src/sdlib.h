@@ -1,22 +1,45 @@
-/* sdlib.h - libsystemd, loaded only when it is needed.
+/* sdlib.h - libsystemd where sockftpd needs it, and no longer.
  *
- * Linking libsystemd makes every process pay for loading it and its own
- * libraries (about 0.8 M instructions before main) even in inetd and pipe
- * mode, where nothing of it is used.  sockftpd compiles against libsystemd's
- * headers and dlopen()s libsystemd.so.0 the first time a socket-activated
- * start or a journal line needs it. */
+ * sd_listen_fds(3) and sd_is_socket(3) come from libsystemd itself, so that
+ * the checks of LISTEN_PID, the descriptors and the variables are exactly
+ * systemd's.  But libsystemd.so.0 brings libgcrypt, libgpg-error, liblzma,
+ * libzstd, liblz4 and libcap with it: about 0.8 M instructions to load and
+ * some 150 KiB of memory per process, which an idle session would keep for
+ * nothing.  So it is dlopen()ed for that one call at start-up
+ * and dlclose()d right after it (see docs/PERFORMANCE.md); inetd and pipe
+ * sessions never load it.
+ *
+ * Journal lines do not need the library: they follow systemd's native
+ * journal protocol (one datagram of FIELD=value lines to
+ * /run/systemd/journal/socket; https://systemd.io/JOURNAL_NATIVE_PROTOCOL/,
+ * a stable interface), which is what sd_journal_sendv() sends. */
 #ifndef SOCKFTPD_SDLIB_H
 #define SOCKFTPD_SDLIB_H
 
 #include <sys/uio.h>
 
+/* What systemd passed, as libsystemd sees it. */
+struct sdlib_fds {
+	int n;          /* sd_listen_fds(1): how many descriptors, from 3 on */
+	int listening;  /* when n == 1: sd_is_socket(3, AF_UNSPEC, SOCK_STREAM, 1) */
+	int connected;  /* when n == 1: sd_is_socket(3, AF_UNSPEC, SOCK_STREAM, 0) */
+};
+
+/* Load libsystemd, ask it (unsetting the LISTEN_* variables), unload it.
+ * 0, or -1 when the library cannot be loaded (the reason in sdlib_error());
+ * a negative errno from sd_listen_fds() comes back in fds->n. */
+int sdlib_listen_fds(struct sdlib_fds *fds);
+
+/* Journal lines: each iov one FIELD=value (no trailing newline), at most
+ * SDLIB_JOURNAL_FIELDS of them.  0, or a negative errno (the caller falls
+ * back to syslog). */
+#define SDLIB_JOURNAL_FIELDS 16
+
 struct sdlib {
-	int (*listen_fds)(int unset_environment);
-	int (*is_socket)(int fd, int family, int type, int listening);
 	int (*journal_sendv)(const struct iovec *iov, int n);
 };
 
-/* The loaded library, or NULL (with a reason from sdlib_error()). */
+/* Never NULL: the journal needs no library. */
 const struct sdlib *sdlib_get(void);
 const char *sdlib_error(void);
 
