@@ -12,9 +12,16 @@
 
 void ctrl_init(struct ctrl *c, struct chan *ch, unsigned send_ms)
 {
-	memset(c, 0, sizeof(*c));
+	/* field by field: the buffers (32 KiB) stay untouched until used */
 	c->ch = ch;
 	c->send_ms = send_ms;
+	c->rpos = c->rlen = 0;
+	c->held = c->held_too_long = c->eof = c->saw_quit = false;
+	c->eof_errno = 0;
+	c->q.count = 0;
+	c->q.used = 0;
+	c->line = (const char *)c->cur;
+	c->line_len = 0;
 	line_reader_init(&c->lr);
 }
 

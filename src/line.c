@@ -14,7 +14,14 @@ enum { S_DATA, S_IAC, S_NEGOTIATE, S_SB, S_SB_IAC, S_CR };
 
 void line_reader_init(struct line_reader *lr)
 {
-	memset(lr, 0, sizeof(*lr));
+	/* the buffers need no clearing: a session that stays idle keeps
+	 * them untouched, and so out of its memory */
+	lr->len = 0;
+	lr->discarding = lr->urgent = lr->last_urgent = lr->returned = false;
+	lr->state = 0;
+	lr->negotiation = 0;
+	memset(lr->refused, 0, sizeof(lr->refused));
+	lr->out_len = 0;
 }
 
 /* Refuse an option the peer offers (WILL -> DONT) or asks for (DO -> WONT),

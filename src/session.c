@@ -15,7 +15,6 @@
 void session_init(struct session *s, const struct config *cfg, const struct held *held,
 		  const struct activation *a)
 {
-	memset(s, 0, sizeof(*s));
 	s->cfg = cfg;
 	s->held = held;
 	s->peer = a->peer;

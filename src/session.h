@@ -59,6 +59,8 @@ enum outcome {
 	REPLIED = 1,  /* the command was answered */
 };
 
+/* s must be zeroed memory (a static object): its buffers are not cleared
+ * again, so an idle session keeps them out of its memory. */
 void session_init(struct session *s, const struct config *cfg, const struct held *held,
 		  const struct activation *a);
 

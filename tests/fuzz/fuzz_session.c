@@ -408,6 +408,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	a.out_fd = out;
 	snprintf(a.peer.addr, sizeof(a.peer.addr), "stdin");
 	snprintf(a.local.addr, sizeof(a.local.addr), "stdout");
+	memset(&s, 0, sizeof(s));
 	session_init(&s, &cfg, &held, &a);
 	session_run(&s);  /* closes in and out */
 
