@@ -8,6 +8,7 @@
 #include "cmd.h"
 #include "hostport.h"
 #include "log.h"
+#include "tls.h"
 
 static enum outcome no_network(struct session *s)
 {
@@ -32,12 +33,22 @@ static enum outcome wrong_protocol(struct session *s)
 		     : "Network protocol not supported, use (1)");
 }
 
+/* A data connection is coming: a TLS 1.3 client gets a fresh ticket with
+ * this reply, so that it resumes even late in a long session. */
+static void fresh_ticket(struct session *s)
+{
+	if (s->prot_p && s->ctrl_secure)
+		tls_fresh_ticket(&s->ctrl_chan);
+}
+
 /* Listen for a passive data connection: GO_ON with *port, or 425. */
 static enum outcome listen_passive(struct session *s, const char *verb, unsigned *port)
 {
 	if (data_listen(&s->data, &s->ends, s->cfg->pasv_ports[0], s->cfg->pasv_ports[1],
-			port) == 0)
+			port) == 0) {
+		fresh_ticket(s);
 		return GO_ON;
+	}
 	log_msg(LOG_ERR, "error", "%s: %s: %s", s->who, verb, strerror(errno));
 	return reply(s, 425, NULL);
 }
@@ -102,6 +113,7 @@ static enum outcome set_active(struct session *s, const struct sockaddr_storage 
 		return reply(s, 504, "Data connections only to your own address, ports 1024 and up.");
 	}
 	data_set_active(&s->data, ss, len);
+	fresh_ticket(s);
 	return replyf(s, 200, "%s command successful.", verb);
 }
 

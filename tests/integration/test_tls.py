@@ -213,6 +213,18 @@ class Explicit(TLSBase):
         self.assertTrue(any("ftplib.bin" in l for l in lines))
         f.quit()
 
+    def test_fresh_ticket_before_each_transfer(self):
+        f = self.ftps()
+        seen = set()
+        for _ in range(3):
+            f.voidcmd("TYPE I")
+            self.assertEqual(self.retr(f, "dir/small.txt"), b"small\n")
+            seen.add(f.sock.session.id)
+        # TLS 1.3: each EPSV brought a new ticket with its reply
+        self.assertEqual(f.sock.version(), "TLSv1.3")
+        self.assertEqual(len(seen), 3, seen)
+        f.quit()
+
     def test_ftplib_over_tls12(self):
         f = self.ftps(version="1.2")
         self.assertEqual(f.sock.version(), "TLSv1.2")

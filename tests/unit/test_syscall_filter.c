@@ -424,3 +424,47 @@ Test(syscall_filter, newer_forbidden_call_kills)
 	cr_assert(WIFSIGNALED(st), "status %d", st);
 	cr_assert_eq(WTERMSIG(st), SIGSYS);
 }
+
+static void setuid_fchmodat(void)
+{
+	syscall(SYS_fchmodat, dirfd_, "f", 04755);
+	_exit(7);
+}
+
+static void setgid_fchmod(void)
+{
+	syscall(SYS_fchmod, filefd, 02755);
+	_exit(7);
+}
+
+static void setgid_mkdirat(void)
+{
+	syscall(SYS_mkdirat, dirfd_, "sgid-dir", 02775);
+	_exit(7);
+}
+
+static void plain_modes(void)
+{
+	if (syscall(SYS_fchmodat, dirfd_, "f", 01777) < 0 ||
+	    syscall(SYS_mkdirat, dirfd_, "d", 0755) < 0 || syscall(SYS_fchmod, filefd, 0644) < 0)
+		_exit(1);
+	_exit(0);
+}
+
+/* No set-id bit: a mode with one kills, the same call without is fine. */
+Test(syscall_filter, set_id_modes_kill)
+{
+	void (*const killers[])(void) = {setuid_fchmodat, setgid_fchmod, setgid_mkdirat};
+	int st;
+
+	make_dir();
+	for (size_t i = 0; i < sizeof(killers) / sizeof(killers[0]); i++) {
+		st = under_filter(killers[i]);
+		cr_expect(WIFSIGNALED(st) && WTERMSIG(st) == SIGSYS, "call %zu: status %d", i, st);
+	}
+	st = under_filter(plain_modes);
+	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0, "plain modes: status %d", st);
+	unlinkat(dirfd_, "d", AT_REMOVEDIR);
+	unlinkat(dirfd_, "sgid-dir", AT_REMOVEDIR);
+	remove_dir();
+}
