@@ -218,6 +218,38 @@ static int choice_index(const char *choices, const char *v)
 	return -1;
 }
 
+/* Why v is no value for o. */
+static void bad_value(const struct option_def *o, const char *v, char *err, size_t errcap)
+{
+	switch (o->kind) {
+	case KIND_CHOICE:
+		snprintf(err, errcap, "--%s: '%.100s' is not one of %s", o->name, v, o->choices);
+		break;
+	case KIND_PATH:
+		snprintf(err, errcap, "--%s: '%.200s' is not an absolute path", o->name, v);
+		break;
+	case KIND_FILE:
+		snprintf(err, errcap, "--%s: '%.200s' is neither an absolute path nor a "
+			 "credential name", o->name, v);
+		break;
+	case KIND_IPV4:
+		snprintf(err, errcap, "--%s: '%.100s' is not an IPv4 address", o->name, v);
+		break;
+	case KIND_RANGE:
+		snprintf(err, errcap, "--%s: '%.100s' is not LO-HI with 1024 <= LO <= HI <= 65535",
+			 o->name, v);
+		break;
+	case KIND_UINT:
+	case KIND_U64:
+		snprintf(err, errcap, "--%s: '%.100s' is not a number%s%s from %llu to %llu", o->name,
+			 v, o->unit ? " of " : "", o->unit ? o->unit : "", o->min, o->max);
+		break;
+	default:
+		snprintf(err, errcap, "--%s needs a %s", o->name, o->arg);
+		break;
+	}
+}
+
 /* Store the value; on a bad one, say why in err. */
 static int apply(struct config *cfg, const struct option_def *o, const char *v, char *err,
 		 size_t errcap)
@@ -273,33 +305,7 @@ static int apply(struct config *cfg, const struct option_def *o, const char *v, 
 		*(const char **)field(cfg, o) = v;
 		return 0;
 	}
-	switch (o->kind) {
-	case KIND_CHOICE:
-		snprintf(err, errcap, "--%s: '%.100s' is not one of %s", o->name, v, o->choices);
-		break;
-	case KIND_PATH:
-		snprintf(err, errcap, "--%s: '%.200s' is not an absolute path", o->name, v);
-		break;
-	case KIND_FILE:
-		snprintf(err, errcap, "--%s: '%.200s' is neither an absolute path nor a "
-			 "credential name", o->name, v);
-		break;
-	case KIND_IPV4:
-		snprintf(err, errcap, "--%s: '%.100s' is not an IPv4 address", o->name, v);
-		break;
-	case KIND_RANGE:
-		snprintf(err, errcap, "--%s: '%.100s' is not LO-HI with 1024 <= LO <= HI <= 65535",
-			 o->name, v);
-		break;
-	case KIND_UINT:
-	case KIND_U64:
-		snprintf(err, errcap, "--%s: '%.100s' is not a number%s%s from %llu to %llu", o->name,
-			 v, o->unit ? " of " : "", o->unit ? o->unit : "", o->min, o->max);
-		break;
-	default:
-		snprintf(err, errcap, "--%s needs a %s", o->name, o->arg);
-		break;
-	}
+	bad_value(o, v, err, errcap);
 	return -1;
 }
 
