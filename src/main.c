@@ -1,11 +1,16 @@
-/* main.c - sockftpd: options, activation, the log, the sandbox, one session,
- * exit status. */
+/* main.c - sockftpd: options and configuration file, activation, the log,
+ * the sandbox, one session, exit status. */
+#include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "activation.h"
+#include "check.h"
+#include "conffile.h"
 #include "log.h"
 #include "options.h"
 #include "sandbox.h"
@@ -22,18 +27,89 @@ static void put(int fd, const char *s, size_t n)
 	(void)r;
 }
 
+/* A start-up error: on stderr, or (inetd hands the connection on stderr
+ * too) to the log.  usage: the command line was wrong. */
+static int fail(const char *err, bool usage)
+{
+	struct stat st;
+
+	if (fstat(2, &st) == 0 && !S_ISSOCK(st.st_mode)) {
+		fprintf(stderr, "sockftpd: %s\n%s", err,
+			usage ? "Try 'sockftpd --help' for more information.\n" : "");
+	} else {
+		log_open(LOG_TARGET_AUTO);
+		log_msg(LOG_ERR, "error", "%s", err);
+	}
+	return 2;
+}
+
+/* Read the configuration file: the one --config names, or the default one
+ * when it exists.  1 read, 0 none, -1 error. */
+static int read_config(const char *named, char *buf, size_t cap, size_t *len, char *err,
+		       size_t errcap)
+{
+	const char *file = named ? named : SYSCONFDIR "/sockftpd.conf";
+	int fd = open(file, O_RDONLY | O_CLOEXEC);
+	ssize_t n = 0;
+
+	if (fd < 0 && errno == ENOENT && !named)
+		return 0;
+	if (fd >= 0) {
+		size_t got = 0;
+
+		while ((n = read(fd, buf + got, cap - got)) > 0 && (got += (size_t)n) < cap)
+			;
+		*len = got;
+		close(fd);
+	}
+	if (fd < 0 || n < 0 || *len == cap) {
+		snprintf(err, errcap, "%s: %s", file,
+			 fd >= 0 && n >= 0 ? "larger than 64 KiB" : strerror(errno));
+		return -1;
+	}
+	return 1;
+}
+
+/* The configuration: defaults, then the file, then the command line. */
+static enum options_result configure(struct config *cfg, struct origins *org, int argc,
+				     char *argv[], char *err, size_t errcap)
+{
+	static char text[CONFFILE_MAX + 1];
+	enum options_result r;
+	const char *file;
+	size_t len = 0;
+	int have;
+
+	config_defaults(cfg, org);
+	r = options_parse(cfg, org, argc, argv, err, errcap);
+	if (r != OPTIONS_RUN && r != OPTIONS_CHECK)
+		return r;
+	have = read_config(cfg->config_file, text, CONFFILE_MAX + 1, &len, err, errcap);
+	if (have < 0)
+		return OPTIONS_ERROR;
+	if (have == 0)
+		return r;
+	file = cfg->config_file ? cfg->config_file : SYSCONFDIR "/sockftpd.conf";
+	config_defaults(cfg, org);
+	if (conffile_parse(cfg, org, file, text, len, err, errcap) < 0)
+		return OPTIONS_ERROR;
+	return options_parse(cfg, org, argc, argv, err, errcap);
+}
+
 int main(int argc, char *argv[])
 {
 	static struct session s;
 	struct config cfg;
+	struct origins org;
 	struct held held;
 	struct activation act;
 	char err[512];
 
-	config_defaults(&cfg);
-	switch (options_parse(&cfg, argc, argv, err, sizeof(err))) {
+	switch (configure(&cfg, &org, argc, argv, err, sizeof(err))) {
 	case OPTIONS_RUN:
 		break;
+	case OPTIONS_CHECK:
+		return check_config(&cfg, &org);
 	case OPTIONS_HELP: {
 		char usage[8192];
 
@@ -44,9 +120,7 @@ int main(int argc, char *argv[])
 		put(1, "sockftpd " SOCKFTPD_VERSION "\n", strlen("sockftpd " SOCKFTPD_VERSION "\n"));
 		return 0;
 	case OPTIONS_ERROR:
-		fprintf(stderr, "sockftpd: %s\nTry 'sockftpd --help' for more information.\n",
-			err);
-		return 2;
+		return fail(err, true);
 	}
 	/* A peer that goes away must not kill us in the middle of a write. */
 	signal(SIGPIPE, SIG_IGN);

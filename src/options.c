@@ -13,6 +13,7 @@
 enum option_kind {
 	KIND_HELP,     /* --help: an action, no value */
 	KIND_VERSION,  /* --version */
+	KIND_CHECK,    /* --check-config */
 	KIND_CHOICE,   /* one of the words in choices ("a|b|c"), stored as first + index */
 	KIND_PATH,     /* an absolute path */
 	KIND_IPV4,     /* a dotted IPv4 address */
@@ -33,12 +34,17 @@ struct option_def {
 	const char *unit;      /* for messages: "seconds" */
 	const char *def;       /* the default, parsed like a value; NULL: none */
 	const char *bare;      /* the value of the option given without one; NULL: needs one */
+	bool cmdline_only;     /* not a key of the configuration file */
 	const char *arg;       /* the value's name in --help and the man page */
 	const char *help;      /* one line of --help */
 	const char *man;       /* its paragraph in sockftpd(8), roff */
 };
 
 #define F(field) offsetof(struct config, field)
+
+#ifndef SYSCONFDIR
+#define SYSCONFDIR "/etc"
+#endif
 
 static const struct option_def option_table[] = {
 	{.name = "help", .short_name = 'h', .kind = KIND_HELP,
@@ -47,6 +53,18 @@ static const struct option_def option_table[] = {
 	{.name = "version", .short_name = 'V', .kind = KIND_VERSION,
 	 .help = "show the version and exit",
 	 .man = "Show the version and exit."},
+	{.name = "config", .kind = KIND_PATH, .offset = F(config_file), .arg = "FILE",
+	 .cmdline_only = true,
+	 .help = "configuration file (default: " SYSCONFDIR "/sockftpd.conf when it exists)",
+	 .man = "Read options from\n.I FILE\n(default:\n.I " SYSCONFDIR "/sockftpd.conf\n"
+	 "when it exists; see\n.BR sockftpd.conf (5)).\n"
+	 "Options on the command line override the file's."},
+	{.name = "check-config", .kind = KIND_CHECK, .cmdline_only = true,
+	 .help = "check the configuration, print it with where each value comes from, exit",
+	 .man = "Parse the command line and the configuration file, check the users file,\n"
+	 "the directories, the run-as user and the certificate and key, print the\n"
+	 "effective configuration with where each value came from, and exit: 0 when\n"
+	 "everything is usable, 2 otherwise.\nNothing is served."},
 	{.name = "log", .kind = KIND_CHOICE, .offset = F(log_target), .min = LOG_TARGET_JOURNAL,
 	 .choices = "journal|syslog|stderr", .arg = "journal|syslog|stderr",
 	 .help = "where log lines go (default: the journal under systemd, else stderr)",
@@ -261,6 +279,7 @@ static int apply(struct config *cfg, const struct option_def *o, const char *v, 
 	switch (o->kind) {
 	case KIND_HELP:
 	case KIND_VERSION:
+	case KIND_CHECK:
 		return 0;
 	case KIND_CHOICE:
 		i = choice_index(o->choices, v);
@@ -309,12 +328,16 @@ static int apply(struct config *cfg, const struct option_def *o, const char *v, 
 	return -1;
 }
 
-void config_defaults(struct config *cfg)
+_Static_assert(N_OPTIONS <= OPTIONS_MAX, "raise OPTIONS_MAX");
+
+void config_defaults(struct config *cfg, struct origins *org)
 {
 	size_t i;
 	char err[8];
 
 	memset(cfg, 0, sizeof(*cfg));
+	if (org)
+		memset(org, 0, sizeof(*org));
 	for (i = 0; i < N_OPTIONS; i++)
 		if (option_table[i].def)
 			apply(cfg, &option_table[i], option_table[i].def, err, sizeof(err));
@@ -341,24 +364,38 @@ static const struct option_def *find(const char *name, size_t len, char short_na
 
 static bool takes_value(const struct option_def *o)
 {
-	return o->kind != KIND_HELP && o->kind != KIND_VERSION;
+	return o->kind != KIND_HELP && o->kind != KIND_VERSION && o->kind != KIND_CHECK;
 }
 
-int options_set(struct config *cfg, const char *name, size_t name_len, const char *value,
-		char *err, size_t errcap)
+int options_set(struct config *cfg, struct origins *org, enum origin from, unsigned line,
+		const char *name, size_t name_len, const char *value, char *err, size_t errcap)
 {
 	const struct option_def *o = find(name, name_len, 0);
+	size_t i;
 
-	if (!o || !takes_value(o)) {
-		snprintf(err, errcap, "unrecognized option '%.*s'",
-			 (int)(name_len > 200 ? 200 : name_len), name);
+	if (!o || !takes_value(o) || (from == FROM_FILE && o->cmdline_only)) {
+		snprintf(err, errcap, from == FROM_FILE ? "unknown key '%.*s'"
+			 : "unrecognized option '%.*s'", (int)(name_len > 200 ? 200 : name_len),
+			 name);
 		return -1;
 	}
 	if (!value) {
 		snprintf(err, errcap, "option '--%s' needs an argument (%s)", o->name, o->arg);
 		return -1;
 	}
-	return apply(cfg, o, value, err, errcap);
+	i = (size_t)(o - option_table);
+	if (org && from == FROM_FILE && org->from[i] == FROM_FILE) {
+		snprintf(err, errcap, "'%s' is set twice (first on line %u)", o->name,
+			 org->line[i]);
+		return -1;
+	}
+	if (apply(cfg, o, value, err, errcap) < 0)
+		return -1;
+	if (org) {
+		org->from[i] = (unsigned char)from;
+		org->line[i] = line;
+	}
+	return 0;
 }
 
 /* Why argument a is no option: len is its long name's length, 0 if none. */
@@ -373,9 +410,10 @@ static void unknown(const char *a, size_t len, char *err, size_t errcap)
 		snprintf(err, errcap, "unexpected argument '%.200s'", a);
 }
 
-enum options_result options_parse(struct config *cfg, int argc, char *const argv[],
-				  char *err, size_t errcap)
+enum options_result options_parse(struct config *cfg, struct origins *org, int argc,
+				  char *const argv[], char *err, size_t errcap)
 {
+	bool check = false;
 	int i;
 
 	for (i = 1; i < argc; i++) {
@@ -399,13 +437,17 @@ enum options_result options_parse(struct config *cfg, int argc, char *const argv
 				snprintf(err, errcap, "option '--%s' takes no argument", o->name);
 				return OPTIONS_ERROR;
 			}
-			return o->kind == KIND_HELP ? OPTIONS_HELP : OPTIONS_VERSION;
+			if (o->kind != KIND_CHECK)
+				return o->kind == KIND_HELP ? OPTIONS_HELP : OPTIONS_VERSION;
+			check = true;
+			continue;
 		}
 		value = eq ? eq + 1 : o->bare ? o->bare : i + 1 < argc ? argv[++i] : NULL;
-		if (options_set(cfg, o->name, strlen(o->name), value, err, errcap) < 0)
+		if (options_set(cfg, org, FROM_COMMAND_LINE, 0, o->name, strlen(o->name), value,
+				err, errcap) < 0)
 			return OPTIONS_ERROR;
 	}
-	return OPTIONS_RUN;
+	return check ? OPTIONS_CHECK : OPTIONS_RUN;
 }
 
 /* Append to buf (cap bytes, len used); returns the new length, never more
@@ -487,6 +529,9 @@ size_t options_man(char *buf, size_t cap)
 			len = put(buf, cap, len, o->bare ? " [= { " : "= { ");
 			len = put_roff(buf, cap, len, o->choices);
 			len = put(buf, cap, len, o->bare ? " } ]" : " }");
+		} else if (!o->arg) {
+			len = put(buf, cap, len, ".B \\-\\-");
+			len = put_roff(buf, cap, len, o->name);
 		} else {
 			len = put(buf, cap, len, ".BI \\-\\-");
 			len = put_roff(buf, cap, len, o->name);
@@ -499,6 +544,199 @@ size_t options_man(char *buf, size_t cap)
 			len = put(buf, cap, len, "Default: %s.\n", o->def);
 		else if (o->def)
 			len = put(buf, cap, len, "Default:\n.BR %s .\n", o->def);
+	}
+	return len;
+}
+
+/* The value o has in cfg, as it would be written; false when it is unset. */
+static bool value_text(const struct config *cfg, const struct option_def *o, char *buf,
+		       size_t cap)
+{
+	const void *f = (const char *)cfg + o->offset;
+
+	switch (o->kind) {
+	case KIND_CHOICE: {
+		unsigned idx = *(const unsigned *)f - (unsigned)o->min;
+		const char *c = o->choices;
+
+		while (idx-- && strchr(c, '|'))
+			c = strchr(c, '|') + 1;
+		snprintf(buf, cap, "%.*s", (int)strcspn(c, "|"), c);
+		return true;
+	}
+	case KIND_PATH:
+	case KIND_IPV4:
+	case KIND_NAME:
+	case KIND_FILE:
+		if (!*(const char *const *)f)
+			return false;
+		snprintf(buf, cap, "%s", *(const char *const *)f);
+		return true;
+	case KIND_RANGE: {
+		const unsigned *r = f;
+
+		if (!r[0])
+			return false;
+		snprintf(buf, cap, "%u-%u", r[0], r[1]);
+		return true;
+	}
+	case KIND_UINT:
+		snprintf(buf, cap, "%u", *(const unsigned *)f);
+		return true;
+	case KIND_U64:
+		if (!*(const unsigned long long *)f && !o->def)
+			return false;
+		snprintf(buf, cap, "%llu", *(const unsigned long long *)f);
+		return true;
+	default:
+		return false;
+	}
+}
+
+size_t options_describe(const struct config *cfg, const struct origins *org, char *buf,
+			size_t cap)
+{
+	size_t len = 0, i;
+
+	if (cap == 0)
+		return 0;
+	buf[0] = '\0';
+	for (i = 0; i < N_OPTIONS; i++) {
+		const struct option_def *o = &option_table[i];
+		char v[4200], from[4200];
+
+		if (!takes_value(o) || o->cmdline_only)
+			continue;
+		if (org && org->from[i] == FROM_FILE)
+			snprintf(from, sizeof(from), "%s:%u", org->file ? org->file : "file",
+				 org->line[i]);
+		else
+			snprintf(from, sizeof(from), "%s", org && org->from[i] == FROM_COMMAND_LINE
+				 ? "command line" : "default");
+		if (value_text(cfg, o, v, sizeof(v)))
+			len = put(buf, cap, len, "%s = %s\t# %s\n", o->name, v, from);
+		else
+			len = put(buf, cap, len, "# %s is not set\n", o->name);
+	}
+	return len;
+}
+
+/* The man text as plain words: a request (.B, .BR, ...) keeps its
+ * arguments, joined as roff joins those of .BR and friends; fonts, quotes
+ * and escapes go; spaces do not repeat. */
+static size_t plain_text(char *out, size_t cap, const char *man)
+{
+	size_t o = 0;
+
+	while (*man) {
+		const char *line = man, *end = man + strcspn(man, "\n");
+		bool join = false;
+
+		if (*line == '.') {
+			join = end - line > 2 && line[2] != ' ';  /* .BR .IR .BI .RB */
+			line += strcspn(line, " ");
+			if (line > end)
+				line = end;
+		}
+		for (; line < end && o + 2 < cap; line++) {
+			char c = *line;
+
+			if (c == '\\' && line + 1 < end && line[1] == 'f') {
+				line += 2;
+				continue;
+			}
+			if (c == '\\' && line + 1 < end && line[1] == '-') {
+				out[o++] = '-';
+				line++;
+				continue;
+			}
+			if (c == '"' || c == '\\' || (c == ' ' && (join || (o && out[o - 1] == ' '))))
+				continue;
+			out[o++] = c;
+		}
+		if (o && out[o - 1] != ' ' && o + 1 < cap)
+			out[o++] = ' ';
+		man = *end ? end + 1 : end;
+	}
+	out[o] = '\0';
+	return o;
+}
+
+/* The man text as comment lines, wrapped at 72 columns. */
+static size_t put_comment(char *buf, size_t cap, size_t len, const char *man)
+{
+	char text[2048];
+	const char *p = text;
+
+	size_t n = plain_text(text, sizeof(text), man);
+
+	while (n && text[n - 1] == ' ')
+		text[--n] = '\0';
+	while (*p) {
+		size_t cut;
+
+		while (*p == ' ')
+			p++;
+		n = strlen(p);
+		if (!n)
+			break;
+		cut = n;
+		if (n > 70) {
+			cut = 70;
+			while (cut > 0 && p[cut] != ' ')
+				cut--;
+			if (cut == 0)
+				cut = 70;
+		}
+		len = put(buf, cap, len, "# %.*s\n", (int)cut, p);
+		p += cut;
+	}
+	return len;
+}
+
+size_t options_conf_example(char *buf, size_t cap)
+{
+	size_t len, i;
+
+	if (cap == 0)
+		return 0;
+	buf[0] = '\0';
+	len = put(buf, cap, 0, "# " SYSCONFDIR "/sockftpd.conf - sockftpd's options, as\n"
+		  "#     key = value\n"
+		  "# one a line; the keys are the long options (sockftpd --help). Options\n"
+		  "# on the command line override these. See sockftpd.conf(5). Check with\n"
+		  "#     sockftpd --check-config\n");
+	for (i = 0; i < N_OPTIONS; i++) {
+		const struct option_def *o = &option_table[i];
+
+		if (!takes_value(o) || o->cmdline_only)
+			continue;
+		len = put(buf, cap, len, "\n");
+		len = put_comment(buf, cap, len, o->man);
+		len = put(buf, cap, len, "#%s = %s\n", o->name, o->def ? o->def : o->arg);
+	}
+	return len;
+}
+
+size_t options_conf_man(char *buf, size_t cap)
+{
+	size_t len = 0, i;
+
+	if (cap == 0)
+		return 0;
+	buf[0] = '\0';
+	for (i = 0; i < N_OPTIONS; i++) {
+		const struct option_def *o = &option_table[i];
+
+		if (!takes_value(o) || o->cmdline_only)
+			continue;
+		len = put(buf, cap, len, ".TP\n.BI ");
+		len = put_roff(buf, cap, len, o->name);
+		len = put(buf, cap, len, " \" = ");
+		len = put_roff(buf, cap, len, o->arg);
+		len = put(buf, cap, len, "\"\n%s\n", o->man);
+		if (o->def)
+			len = put(buf, cap, len, "Default: %s.\n", o->def);
 	}
 	return len;
 }

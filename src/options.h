@@ -33,6 +33,7 @@ enum sandbox_mode {
 
 /* Read-only once parsed: what changes at run time lives elsewhere. */
 struct config {
+	const char *config_file;      /* --config FILE (command line only) */
 	unsigned log_target;          /* enum log_target: --log */
 	unsigned sandbox;             /* enum sandbox_mode: --sandbox */
 	const char *anonymous_root;   /* --anonymous DIR: read-only anonymous logins */
@@ -60,28 +61,50 @@ struct config {
 
 enum options_result {
 	OPTIONS_RUN,      /* serve a session with the config */
+	OPTIONS_CHECK,    /* --check-config: check everything, print it, exit 0 or 2 */
 	OPTIONS_HELP,     /* print options_usage() on stdout, exit 0 */
 	OPTIONS_VERSION,  /* print the version on stdout, exit 0 */
 	OPTIONS_ERROR,    /* print the message on stderr, exit 2 */
 };
 
-/* Every option at its default. */
-void config_defaults(struct config *cfg);
+/* Where each option's value came from, for --check-config. */
+#define OPTIONS_MAX 40
+enum origin { FROM_DEFAULT, FROM_FILE, FROM_COMMAND_LINE };
+struct origins {
+	const char *file;               /* the configuration file, if any */
+	unsigned char from[OPTIONS_MAX];
+	unsigned line[OPTIONS_MAX];     /* FROM_FILE: its line */
+};
 
-/* Parse argv (argv[0] is skipped).  On OPTIONS_ERROR a one-line message is
- * left in err.  Values point into argv. */
-enum options_result options_parse(struct config *cfg, int argc, char *const argv[],
-				  char *err, size_t errcap);
+/* Every option at its default (origins too, when not NULL). */
+void config_defaults(struct config *cfg, struct origins *org);
 
-/* Set one option by its long name (name_len bytes) to value (NULL for a
- * flag); the value must outlive cfg.  0, or -1 with a message in err. */
-int options_set(struct config *cfg, const char *name, size_t name_len, const char *value,
-		char *err, size_t errcap);
+/* Parse argv (argv[0] is skipped) over what cfg holds.  On OPTIONS_ERROR a
+ * one-line message is left in err.  Values point into argv.  org may be
+ * NULL. */
+enum options_result options_parse(struct config *cfg, struct origins *org, int argc,
+				  char *const argv[], char *err, size_t errcap);
+
+/* Set one option by its long name (name_len bytes) to value; the value must
+ * outlive cfg.  from FROM_FILE (line): options only the command line takes
+ * are refused, and so is a key set twice.  0, or -1 with a message in err. */
+int options_set(struct config *cfg, struct origins *org, enum origin from, unsigned line,
+		const char *name, size_t name_len, const char *value, char *err, size_t errcap);
+
+/* The effective configuration, one "key = value" line per option, with
+ * where it came from. */
+size_t options_describe(const struct config *cfg, const struct origins *org, char *buf,
+			size_t cap);
 
 /* The --help text, built from the option table. */
 size_t options_usage(char *buf, size_t cap);
 
 /* The OPTIONS section of sockftpd(8) in roff, built from the table. */
 size_t options_man(char *buf, size_t cap);
+
+/* The keys of sockftpd.conf(5) in roff, and the commented file meson
+ * installs as /etc/sockftpd.conf: both from the table. */
+size_t options_conf_man(char *buf, size_t cap);
+size_t options_conf_example(char *buf, size_t cap);
 
 #endif

@@ -319,7 +319,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		setup_die("inotify_add_watch", base);
 	build_tree();
 
-	config_defaults(&cfg);
+	config_defaults(&cfg, NULL);
 	cfg.log_target = LOG_TARGET_STDERR;
 	cfg.anonymous_root = root;
 	cfg.users_file = users;

@@ -13,9 +13,9 @@ static enum options_result parse(struct config *cfg, char *err, int argc, ...)
 	for (int i = 1; i <= argc; i++)
 		argv[i] = va_arg(ap, char *);
 	va_end(ap);
-	config_defaults(cfg);
+	config_defaults(cfg, NULL);
 	err[0] = '\0';
-	return options_parse(cfg, argc + 1, argv, err, 256);
+	return options_parse(cfg, NULL, argc + 1, argv, err, 256);
 }
 
 Test(options, none_runs_with_defaults)
@@ -86,7 +86,7 @@ Test(options, defaults_come_from_the_table)
 {
 	struct config c;
 
-	config_defaults(&c);
+	config_defaults(&c, NULL);
 	cr_assert_eq(c.idle_timeout, 300);
 	cr_assert_eq(c.data_timeout, 120);
 	cr_assert_eq(c.login_delay_ms, 1000);
@@ -141,37 +141,95 @@ Test(options, set_by_name_for_a_configuration_file)
 	struct config c;
 	char err[256];
 
-	config_defaults(&c);
-	cr_assert_eq(options_set(&c, "login-timeout", 13, "30", err, sizeof(err)), 0);
+	config_defaults(&c, NULL);
+	cr_assert_eq(options_set(&c, NULL, FROM_FILE, 1, "login-timeout", 13, "30", err,
+				 sizeof(err)), 0);
 	cr_assert_eq(c.login_timeout, 30);
-	cr_assert_eq(options_set(&c, "bogus", 5, "1", err, sizeof(err)), -1);
-	cr_assert_str_eq(err, "unrecognized option 'bogus'");
-	cr_assert_eq(options_set(&c, "help", 4, NULL, err, sizeof(err)), -1);
-	cr_assert_eq(options_set(&c, "log", 3, NULL, err, sizeof(err)), -1);
+	cr_assert_eq(options_set(&c, NULL, FROM_FILE, 1, "bogus", 5, "1", err, sizeof(err)), -1);
+	cr_assert_str_eq(err, "unknown key 'bogus'");
+	cr_assert_eq(options_set(&c, NULL, FROM_FILE, 1, "help", 4, "x", err, sizeof(err)), -1);
+	cr_assert_eq(options_set(&c, NULL, FROM_FILE, 1, "config", 6, "/x", err, sizeof(err)),
+		     -1);
+	cr_assert_eq(options_set(&c, NULL, FROM_COMMAND_LINE, 0, "log", 3, NULL, err,
+				 sizeof(err)), -1);
 }
 
 #ifdef SOURCE_ROOT
-/* The OPTIONS section of sockftpd(8) is the table's, word for word: they
- * cannot drift apart.  (Regenerate it with: ninja -C build man-options.) */
-Test(options, man_page_matches_the_table)
+/* The generated sections of the man pages are the table's, word for word:
+ * they cannot drift apart.  (Regenerate them: ninja -C build man-options.) */
+static void page_matches(const char *page, const char *marker,
+			 size_t (*gen)(char *, size_t))
 {
-	static char man[1 << 16], want[1 << 16];
-	FILE *f = fopen(SOURCE_ROOT "/docs/sockftpd.8", "r");
+	static char man[1 << 17], want[1 << 17];
+	char begin_m[64], end_m[64], path[512];
 	const char *begin, *end;
+	FILE *f;
 	size_t n;
 
-	cr_assert_not_null(f);
+	snprintf(path, sizeof(path), "%s/docs/%s", SOURCE_ROOT, page);
+	f = fopen(path, "r");
+	cr_assert_not_null(f, "%s", path);
 	n = fread(man, 1, sizeof(man) - 1, f);
 	fclose(f);
 	man[n] = '\0';
-	begin = strstr(man, ".\\\" BEGIN OPTIONS");
-	end = strstr(man, ".\\\" END OPTIONS");
-	cr_assert(begin && end && begin < end, "markers missing in docs/sockftpd.8");
+	snprintf(begin_m, sizeof(begin_m), ".\\\" BEGIN %s", marker);
+	snprintf(end_m, sizeof(end_m), ".\\\" END %s", marker);
+	begin = strstr(man, begin_m);
+	end = strstr(man, end_m);
+	cr_assert(begin && end && begin < end, "markers missing in docs/%s", page);
 	begin = strchr(begin, '\n') + 1;
-	options_man(want, sizeof(want));
+	gen(want, sizeof(want));
 	cr_assert_eq((size_t)(end - begin), strlen(want),
-		     "docs/sockftpd.8 OPTIONS differ from the table; regenerate them");
+		     "docs/%s %s differ from the table; regenerate them", page, marker);
 	cr_assert_eq(memcmp(begin, want, strlen(want)), 0,
-		     "docs/sockftpd.8 OPTIONS differ from the table; regenerate them");
+		     "docs/%s %s differ from the table; regenerate them", page, marker);
+}
+
+Test(options, man_pages_match_the_table)
+{
+	page_matches("sockftpd.8", "OPTIONS", options_man);
+	page_matches("sockftpd.conf.5", "KEYS", options_conf_man);
 }
 #endif
+
+Test(options, describe_says_where_values_come_from)
+{
+	struct config c;
+	struct origins org;
+	char err[256], out[16384];
+	char *argv[] = {"sockftpd", "--idle-timeout=7", "--check-config"};
+
+	config_defaults(&c, &org);
+	org.file = "/etc/x.conf";
+	cr_assert_eq(options_set(&c, &org, FROM_FILE, 4, "data-timeout", 12, "9", err,
+				 sizeof(err)), 0);
+	cr_assert_eq(options_set(&c, &org, FROM_FILE, 5, "data-timeout", 12, "8", err,
+				 sizeof(err)), -1);
+	cr_assert_str_eq(err, "'data-timeout' is set twice (first on line 4)");
+	cr_assert_eq(options_parse(&c, &org, 3, argv, err, sizeof(err)), OPTIONS_CHECK);
+	options_describe(&c, &org, out, sizeof(out));
+	cr_assert(strstr(out, "idle-timeout = 7\t# command line\n"), "%s", out);
+	cr_assert(strstr(out, "data-timeout = 9\t# /etc/x.conf:4\n"), "%s", out);
+	cr_assert(strstr(out, "login-timeout = 60\t# default\n"), "%s", out);
+	cr_assert(strstr(out, "tls-reuse = required\t# default\n"), "%s", out);
+	cr_assert(strstr(out, "# anonymous is not set\n"), "%s", out);
+	cr_assert_null(strstr(out, "config"), "%s", out);
+}
+
+Test(options, example_file_has_every_key_commented)
+{
+	static char conf[1 << 17];
+	struct config c;
+	char err[256];
+
+	options_conf_example(conf, sizeof(conf));
+	cr_assert(strstr(conf, "\n#idle-timeout = 300\n"));
+	cr_assert(strstr(conf, "\n#tls-cert = FILE\n"));
+	cr_assert_null(strstr(conf, "\n#config"));
+	cr_assert_null(strstr(conf, "\n#help"));
+	/* and each of its lines, uncommented, is a line the file may hold
+	 * where a default is given */
+	config_defaults(&c, NULL);
+	cr_assert_eq(options_set(&c, NULL, FROM_FILE, 1, "idle-timeout", 12, "300", err,
+				 sizeof(err)), 0);
+}
