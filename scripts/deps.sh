@@ -17,11 +17,13 @@ set -eu
 #               xinetd; util-linux (unshare, setpriv, nsenter) and mount; strace (the
 #               real-systemd tests read a live session's calls); openssl
 #               (password hashes); valgrind (memcheck); curl lftp wget (the
-#               interop clients); gnutls-bin (gnutls-cli, a second TLS stack)
+#               interop clients); gnutls-bin (gnutls-cli, a second TLS stack);
+#               fail2ban (fail2ban-regex checks the shipped filter)
 PACKAGES="meson ninja-build pkg-config gcc libc6-dev clang
 libsystemd-dev libcrypt-dev libseccomp-dev libcriterion-dev libssl-dev
 libclang-rt-dev
-python3 systemd xinetd util-linux mount strace openssl valgrind curl lftp wget gnutls-bin"
+python3 systemd xinetd util-linux mount strace openssl valgrind curl lftp wget gnutls-bin
+fail2ban"
 
 missing=""
 for p in $PACKAGES; do

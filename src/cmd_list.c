@@ -229,7 +229,7 @@ static enum outcome list_command(struct session *s, const struct command *cmd,
 	list_into(s, &w, kind, &t);
 	if (t.dirfd >= 0)
 		close(t.dirfd);
-	return end_transfer(s, &x, dw_flush(&w), verb_name(cmd->verb), t.vpath);
+	return end_transfer(s, &x, dw_flush(&w), WAY_LISTING, verb_name(cmd->verb), t.vpath);
 }
 
 enum outcome cmd_list(struct session *s, const struct command *cmd)

@@ -61,6 +61,8 @@ static enum outcome failed(struct session *s)
 	/* each failure waits longer: 1, 2, 3... times the delay */
 	delay_ms(s->cfg->login_delay_ms * s->login_failures);
 	if (s->login_failures >= s->cfg->max_login_failures) {
+		log_msg(LOG_WARNING, "login-failed", "%s: too many failed logins (%u), closing",
+			s->who, s->login_failures);
 		s->quit = true;
 		return reply(s, 421, "Too many failed logins, closing.");
 	}

@@ -6,11 +6,14 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "deadline.h"
 #include "log.h"
 #include "reply.h"
 #include "tls.h"
+#include "xferlog.h"
 
 static enum outcome sent(int r)
 {
@@ -218,8 +221,45 @@ static const char *const status_names[] = {
 	[XFER_CTRL_GONE] = "control connection closed",
 };
 
+/* A file transfer, for the --xferlog file (one write, O_APPEND: lines of
+ * concurrent sessions never mix) and the journal. */
+static void record(struct session *s, const struct xfer *x, enum xfer_status st,
+		   enum xfer_way way, const char *verb, const char *vpath, const char *msg)
+{
+	char bytes[24], ms[24], line[XFERLOG_LINE_MAX];
+	long long took = monotonic_ms() - x->start_ms;
+	struct log_field f[] = {
+		{"FTP_FILE", vpath}, {"FTP_BYTES", bytes},
+		{"FTP_DIRECTION", way == WAY_UPLOAD ? "in" : "out"},
+		{"FTP_STATUS", status_names[st]}, {"FTP_DURATION_MS", ms},
+	};
+	char file[600];
+
+	snprintf(bytes, sizeof(bytes), "%lld", (long long)x->bytes);
+	snprintf(ms, sizeof(ms), "%lld", took);
+	log_escape(file, sizeof(file), vpath, strlen(vpath));
+	f[0].value = file;
+	log_msg_fields(st == XFER_DONE ? LOG_INFO : LOG_WARNING, "transfer", f,
+		       sizeof(f) / sizeof(f[0]), "%s: %s %s", s->who, verb, msg);
+	if (s->held->xferlog_fd >= 0) {
+		struct xferlog_record r = {
+			.duration_ms = took, .host = s->peer.addr, .bytes = x->bytes,
+			.root = s->login.root, .path = vpath, .ascii = s->ascii,
+			.incoming = way == WAY_UPLOAD, .anonymous = s->login.anonymous,
+			.user = s->login.name, .complete = st == XFER_DONE,
+		};
+		time_t now = time(NULL);
+		size_t n;
+
+		localtime_r(&now, &r.when);
+		n = xferlog_line(line, sizeof(line), &r);
+		if (write(s->held->xferlog_fd, line, n) != (ssize_t)n)
+			log_msg(LOG_ERR, "error", "%s: --xferlog: %s", s->who, strerror(errno));
+	}
+}
+
 enum outcome end_transfer(struct session *s, struct xfer *x, enum xfer_status st,
-			  const char *verb, const char *vpath)
+			  enum xfer_way way, const char *verb, const char *vpath)
 {
 	char path[600], why[160] = "";
 	/* a TLS data stream that ended without close_notify (tls.c: EPROTO)
@@ -235,9 +275,17 @@ enum outcome end_transfer(struct session *s, struct xfer *x, enum xfer_status st
 	else if (x->err)
 		snprintf(why, sizeof(why), " (%s)", strerror(x->err));
 	log_escape(path, sizeof(path), vpath, strlen(vpath));
-	log_msg(st == XFER_DONE ? LOG_INFO : LOG_WARNING, "transfer",
-		"%s: %s %s: %s%s, %lld bytes", s->who, verb, path, status_names[st], why,
-		(long long)x->bytes);
+	if (way == WAY_LISTING) {
+		log_msg(st == XFER_DONE ? LOG_INFO : LOG_WARNING, "transfer",
+			"%s: %s %s: %s%s, %lld bytes", s->who, verb, path, status_names[st], why,
+			(long long)x->bytes);
+	} else {
+		char msg[800];
+
+		snprintf(msg, sizeof(msg), "%s: %s%s, %lld bytes", path, status_names[st], why,
+			 (long long)x->bytes);
+		record(s, x, st, way, verb, vpath, msg);
+	}
 	switch (st) {
 	case XFER_DONE:
 		return reply(s, 226, "Transfer complete.");

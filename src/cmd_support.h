@@ -50,9 +50,14 @@ bool tls_required(const struct session *s, bool anonymous);
 /* A transfer on dc, with the session's rate limit and data timeout. */
 void start_transfer(struct session *s, struct xfer *x, struct chan *dc);
 
-/* After a transfer: close dc, log, and answer 226, or 426/451/452 as the
- * status says (an ABOR's 226 comes when its queued line is answered). */
+/* What a transfer moved: a listing, or a file one way or the other. */
+enum xfer_way { WAY_LISTING, WAY_DOWNLOAD, WAY_UPLOAD };
+
+/* After a transfer: close dc, log it (a file transfer also in the journal's
+ * FTP_* transfer fields and the --xferlog file), and answer 226, or
+ * 426/451/452 as the status says (an ABOR's 226 comes when its queued line
+ * is answered). */
 enum outcome end_transfer(struct session *s, struct xfer *x, enum xfer_status st,
-			  const char *verb, const char *vpath);
+			  enum xfer_way way, const char *verb, const char *vpath);
 
 #endif

@@ -87,7 +87,7 @@ enum outcome cmd_retr(struct session *s, const struct command *cmd)
 		return r;
 	}
 	start_transfer(s, &x, &dc);
-	r = end_transfer(s, &x, xfer_send_file(&x, fd, s->ascii), "RETR", vpath);
+	r = end_transfer(s, &x, xfer_send_file(&x, fd, s->ascii), WAY_DOWNLOAD, "RETR", vpath);
 	close(fd);
 	return r;
 }
@@ -292,7 +292,8 @@ static enum outcome store(struct session *s, const struct command *cmd, enum sto
 		snprintf(what, sizeof(what), how == STORE_UNIQUE ? "FILE: %s" : "%s", u.vpath);
 		r = open_data(s, what, &dc, discard, &u);
 		if (r == GO_ON)
-			r = end_transfer(s, &x, receive(s, &u, &dc, &x), verbs[how], u.vpath);
+			r = end_transfer(s, &x, receive(s, &u, &dc, &x), WAY_UPLOAD, verbs[how],
+					 u.vpath);
 	} else {
 		discard(&u);
 	}

@@ -102,9 +102,10 @@ static const char *prio_word(int prio)
 }
 
 static int journal_send(int prio, const char *event, const char *verb, const char *arg,
-			const char *msg)
+			const char *msg, const struct log_field *fields, size_t nf)
 {
-	char buf[4096], p[4];
+	char buf[8192], p[4];
+	size_t i;
 	size_t n = 0;
 
 	snprintf(p, sizeof(p), "%d", prio);
@@ -119,6 +120,8 @@ static int journal_send(int prio, const char *event, const char *verb, const cha
 		n = journal_field(buf, sizeof(buf), n, "FTP_COMMAND", verb);
 	if (arg)
 		n = journal_field(buf, sizeof(buf), n, "FTP_ARGUMENT", arg);
+	for (i = 0; i < nf; i++)
+		n = journal_field(buf, sizeof(buf), n, fields[i].key, fields[i].value);
 	while (send(journal_fd, buf, n, MSG_NOSIGNAL) < 0)
 		if (errno != EINTR)
 			return -1;
@@ -126,12 +129,12 @@ static int journal_send(int prio, const char *event, const char *verb, const cha
 }
 
 static void emit(int prio, const char *event, const char *verb, const char *arg,
-		 const char *msg)
+		 const char *msg, const struct log_field *fields, size_t nf)
 {
 	if (!resolved)
 		log_open(target);
 	if (target == LOG_TARGET_JOURNAL) {
-		if (journal_send(prio, event, verb, arg, msg) == 0)
+		if (journal_send(prio, event, verb, arg, msg, fields, nf) == 0)
 			return;
 		/* journald is gone: fall back rather than lose the line. */
 		close(journal_fd);
@@ -167,7 +170,19 @@ void log_msg(int prio, const char *event, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	emit(prio, event, NULL, NULL, msg);
+	emit(prio, event, NULL, NULL, msg, NULL, 0);
+}
+
+void log_msg_fields(int prio, const char *event, const struct log_field *fields, size_t n,
+		    const char *fmt, ...)
+{
+	char msg[768];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	emit(prio, event, NULL, NULL, msg, fields, n);
 }
 
 void log_request(const char *verb, const char *arg, size_t arg_len, int has_arg,
@@ -181,5 +196,5 @@ void log_request(const char *verb, const char *arg, size_t arg_len, int has_arg,
 		log_escape(esc, sizeof(esc), arg, has_arg ? arg_len : 0);
 	snprintf(msg, sizeof(msg), "Sent by client %s: %s%s%s", client, verb,
 		 has_arg ? " " : "", esc);
-	emit(LOG_INFO, "request", verb, has_arg ? esc : NULL, msg);
+	emit(LOG_INFO, "request", verb, has_arg ? esc : NULL, msg, NULL, 0);
 }

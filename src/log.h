@@ -26,6 +26,16 @@ const char *log_client(void);
 void log_msg(int prio, const char *event, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* Extra journal fields of a line (in syslog and on stderr: only its text). */
+struct log_field {
+	const char *key;    /* FTP_FILE, ... */
+	const char *value;
+};
+
+/* log_msg() with extra journal fields. */
+void log_msg_fields(int prio, const char *event, const struct log_field *fields, size_t n,
+		    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
 /* "Sent by client ADDR: VERB ARG"; the argument is escaped and cut, and
  * hidden when hide_arg is set (PASS). */
 void log_request(const char *verb, const char *arg, size_t arg_len, int has_arg,

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "activation.h"
@@ -101,7 +102,7 @@ int main(int argc, char *argv[])
 	static struct session s;
 	struct config cfg;
 	struct origins org;
-	struct held held;
+	struct held held = HELD_NONE;
 	struct activation act;
 	char err[512];
 
@@ -137,6 +138,15 @@ int main(int argc, char *argv[])
 	if (cfg.tls_cert && !held.tls) {
 		log_msg(LOG_ERR, "error", "%s", err);
 		return 2;
+	}
+	if (cfg.xferlog) {
+		held.xferlog_fd = open(cfg.xferlog, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC |
+				       O_NOCTTY, 0640);
+		if (held.xferlog_fd < 0) {
+			log_msg(LOG_ERR, "error", "--xferlog %s: %s", cfg.xferlog, strerror(errno));
+			return 2;
+		}
+		tzset();  /* local time for its lines, read before a chroot */
 	}
 	/* No byte from the client is read before this. */
 	if (sandbox_enter(&cfg, &held, err, sizeof(err)) < 0) {

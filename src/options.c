@@ -123,6 +123,19 @@ static const struct option_def option_table[] = {
 	 .help = "cap each session's transfers at this many bytes per second (default: none)",
 	 .man = "Cap each session's transfers, both ways, at this rate (default: none).\n"
 	 "ABOR is still seen at once while a transfer waits for its rate."},
+	{.name = "xferlog", .kind = KIND_PATH, .offset = F(xferlog), .arg = "FILE",
+	 .help = "append a line per file transfer to FILE (wu-ftpd xferlog format)",
+	 .man = "Append one line per completed or aborted file transfer (RETR, STOR, APPE,\n"
+	 "STOU; not listings) to\n.IR FILE ,\nin the wu-ftpd format of\n.BR xferlog (5):\n"
+	 "time, seconds, client address, bytes, file (its path on the server; spaces\n"
+	 "and control characters as _), a or b, _, i or o, a (anonymous) or r,\n"
+	 "user (\n.B anonymous\nfor anonymous logins, not the password they give),\n"
+	 "ftp, 0, *, c or i.\n"
+	 "The file is opened (created 0640) before the session is confined, and each\n"
+	 "line is one write with\n.BR O_APPEND ,\n"
+	 "so lines of concurrent sessions never mix.\n"
+	 "The journal gets the same record as the fields FTP_FILE, FTP_BYTES,\n"
+	 "FTP_DIRECTION, FTP_STATUS and FTP_DURATION_MS."},
 	{.name = "tls-cert", .kind = KIND_FILE, .offset = F(tls_cert), .arg = "FILE",
 	 .help = "certificate chain (PEM): offer FTPS (AUTH TLS)",
 	 .man = "The server's certificate chain, PEM; with it FTPS is offered (AUTH TLS, and\n"

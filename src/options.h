@@ -47,6 +47,7 @@ struct config {
 	unsigned max_login_failures;  /* --max-login-failures: then 421 and close */
 	unsigned login_timeout;       /* --login-timeout seconds to log in */
 	unsigned long long rate_limit; /* --rate-limit bytes/s per session, 0: none */
+	const char *xferlog;          /* --xferlog FILE: the wu-ftpd transfer log */
 	/* FTPS: offered when tls_cert is set.  Files are absolute paths or
 	 * names of systemd credentials ($CREDENTIALS_DIRECTORY). */
 	const char *tls_cert;         /* --tls-cert */

@@ -96,8 +96,6 @@ static int drop_root(const struct config *cfg, struct held *held, char *err, siz
 
 int sandbox_enter(const struct config *cfg, struct held *held, char *err, size_t errcap)
 {
-	held->anonymous_fd = held->users_fd = -1;
-	held->chrooted = false;
 	if (limit(RLIMIT_CORE, 0) < 0 || limit(RLIMIT_NOFILE, SESSION_NOFILE) < 0) {
 		snprintf(err, errcap, "setrlimit: %s", strerror(errno));
 		return -1;

@@ -19,7 +19,11 @@ struct held {
 	int users_fd;       /* the users file, or -1 */
 	bool chrooted;      /* the anonymous root is "/" now */
 	struct tls *tls;    /* this session's TLS context (certificate read), or NULL */
+	int xferlog_fd;     /* --xferlog, open for appending, or -1 */
 };
+
+/* Nothing held yet. */
+#define HELD_NONE {.anonymous_fd = -1, .users_fd = -1, .xferlog_fd = -1}
 
 /* Returns 0, or -1 with a one-line reason in err (the caller exits 2). */
 int sandbox_enter(const struct config *cfg, struct held *held, char *err, size_t errcap);

@@ -377,7 +377,7 @@ static unsigned open_mask(int from)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const struct held held = {.anonymous_fd = -1, .users_fd = -1};
+	static const struct held held = HELD_NONE;
 	static struct session s;
 	struct activation a;
 	char cwd[PATH_MAX];

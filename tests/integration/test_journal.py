@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -43,6 +44,44 @@ def inetd_chroot(j):
     return p.returncode, out.decode(), ""
 
 
+def transfer(j):
+    """A download and an upload through systemd-socket-activate, logging to
+    the journal: the transfer lines carry FTP_FILE, FTP_BYTES,
+    FTP_DIRECTION, FTP_STATUS, FTP_DURATION_MS."""
+    from harness import Ftp, give_to_server, make_users_file, socket_activate
+    with tempfile.TemporaryDirectory() as t:
+        os.chmod(t, 0o755)
+        home = os.path.join(t, "home")
+        os.makedirs(home)
+        with open(os.path.join(home, "f.txt"), "wb") as f:
+            f.write(b"12345")
+        give_to_server(home)
+        users = os.path.join(t, "users")
+        make_users_file(users, [("alice", "pw", home, "rw")])
+        srv = socket_activate(["127.0.0.1:0"], args=["--users", users, "--login-delay", "0",
+                                                     "--log=journal"])
+        try:
+            f = Ftp("127.0.0.1", srv.port)
+            f.login("alice", "pw")
+            f.retr("f.txt")
+            f.stor("g.txt", b"abc")
+            f.cmd("QUIT")
+            f.close()
+            # the session's last line is its disconnection
+            msgs, deadline = [], time.monotonic() + TIMEOUT
+            while not any(m.get("FTP_EVENT") == "disconnect" for m in msgs):
+                if time.monotonic() > deadline:
+                    break
+                j.settimeout(max(0.1, deadline - time.monotonic()))
+                try:
+                    msgs.append(fields_of(j.recv(65536)))
+                except socket.timeout:
+                    break
+        finally:
+            srv.stop()
+    return msgs
+
+
 def inner(mode):
     """Runs inside the namespace: fake journald, one piped session."""
     subprocess.run(["mount", "-t", "tmpfs", "tmpfs", "/run"], check=True)
@@ -50,6 +89,9 @@ def inner(mode):
     j = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
     j.bind("/run/systemd/journal/socket")
     os.chmod("/run/systemd/journal/socket", 0o666)  # the server runs as nobody
+    if mode == "transfer":
+        print(json.dumps({"rc": 0, "stdout": "", "stderr": "", "msgs": transfer(j)}))
+        return
     if mode == "chroot":
         rc, stdout, stderr = inetd_chroot(j)
         print(json.dumps({"rc": rc, "stdout": stdout, "stderr": stderr, "msgs": read_all(j)}))
@@ -80,12 +122,16 @@ def read_all(j):
             data = j.recv(65536)
         except BlockingIOError:
             return msgs
-        fields = {}
-        for line in data.decode("utf-8").split("\n"):
-            if "=" in line:
-                k, v = line.split("=", 1)
-                fields[k] = v
-        msgs.append(fields)
+        msgs.append(fields_of(data))
+
+
+def fields_of(data):
+    fields = {}
+    for line in data.decode("utf-8").split("\n"):
+        if "=" in line:
+            k, v = line.split("=", 1)
+            fields[k] = v
+    return fields
 
 
 class Journal(unittest.TestCase):
@@ -122,6 +168,17 @@ class Journal(unittest.TestCase):
 
     def test_journal_stream_detected(self):
         self.check(self.run_inner("auto"))
+
+    def test_transfers_carry_their_fields(self):
+        out = self.run_inner("transfer")
+        moves = [m for m in out["msgs"] if m.get("FTP_EVENT") == "transfer"]
+        self.assertEqual(len(moves), 2, out["msgs"])
+        down, up = moves
+        self.assertEqual((down["FTP_FILE"], down["FTP_BYTES"], down["FTP_DIRECTION"],
+                          down["FTP_STATUS"]), ("/f.txt", "5", "out", "complete"))
+        self.assertEqual((up["FTP_FILE"], up["FTP_BYTES"], up["FTP_DIRECTION"],
+                          up["FTP_STATUS"]), ("/g.txt", "3", "in", "complete"))
+        self.assertGreaterEqual(int(down["FTP_DURATION_MS"]), 0)
 
     def test_root_start_with_chroot_still_logs(self):
         out = self.run_inner("chroot")
