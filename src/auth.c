@@ -59,17 +59,20 @@ static __typeof__(&crypt_rn) load_crypt_rn(void)
 	return fn;
 }
 
+/* A locked account ("!$y$...") costs the same hash as any other, so that
+ * timing does not tell which accounts are locked, and never matches. */
 static bool password_ok(const char *pass, const char *hash)
 {
 	static struct crypt_data cd;
 	__typeof__(&crypt_rn) crypt_fn = load_crypt_rn();
+	bool locked = hash[0] == '!';
 	const char *h;
 
 	if (!crypt_fn)
 		return false;
 	memset(&cd, 0, sizeof(cd));
-	h = crypt_fn(pass, hash, &cd, sizeof(cd));
-	return h && h[0] != '*' && same(h, hash);
+	h = crypt_fn(pass, hash + locked, &cd, sizeof(cd));
+	return !locked && h && h[0] != '*' && same(h, hash);
 }
 
 static int check_users_file(const char *file, int fd, const char *user, const char *pass,

@@ -1,6 +1,7 @@
 /* users.c - parse a line of the virtual users file (pure). */
 #include "users.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static int copy_field(char *dst, size_t cap, const char *src, size_t len)
@@ -53,7 +54,8 @@ enum users_line users_parse_line(const char *line, size_t len, struct user_entry
 			*why = "user name with a space or control character";
 			return USERS_LINE_BAD;
 		}
-	if (fl[1] < 2 || f[1][0] != '$' ||
+	e->locked = fl[1] > 0 && f[1][0] == '!';
+	if (fl[1] < (e->locked ? 3u : 2u) || f[1][e->locked] != '$' ||
 	    copy_field(e->hash, sizeof(e->hash), f[1], fl[1]) < 0) {
 		*why = "password hash not in crypt(3) form ($id$...)";
 		return USERS_LINE_BAD;
@@ -74,4 +76,40 @@ enum users_line users_parse_line(const char *line, size_t len, struct user_entry
 		}
 	}
 	return USERS_LINE_ENTRY;
+}
+
+const char *users_bad_name(const char *name)
+{
+	size_t n = strlen(name), i;
+
+	if (n == 0 || n >= USER_NAME_MAX)
+		return "a user name has 1 to 63 bytes";
+	if (name[0] == '#')
+		return "a user name cannot start with '#'";
+	for (i = 0; i < n; i++)
+		if ((unsigned char)name[i] <= ' ' || name[i] == 0x7f || name[i] == ':')
+			return "a user name has no space, ':' or control character";
+	return NULL;
+}
+
+const char *users_bad_home(const char *home)
+{
+	size_t n = strlen(home), i;
+
+	if (home[0] != '/' || n >= USER_HOME_MAX)
+		return "a home is an absolute path";
+	for (i = 0; i < n; i++)
+		if ((unsigned char)home[i] < ' ' || home[i] == 0x7f || home[i] == ':')
+			return "a home has no ':' or control character";
+	if (n > 1 && (home[n - 1] == ' ' || home[n - 1] == '\t'))
+		return "a home does not end in a space";
+	return NULL;
+}
+
+size_t users_format_line(char *buf, size_t cap, const struct user_entry *e)
+{
+	int n = snprintf(buf, cap, "%s:%s:%s:%s\n", e->name, e->hash, e->home,
+			 e->rw ? "rw" : "ro");
+
+	return n < 0 || (size_t)n >= cap ? 0 : (size_t)n;
 }

@@ -51,3 +51,49 @@ Test(users, bad_lines_say_why)
 	strcpy(longname + 100, ":$6$x:/h");
 	cr_assert_eq(parse(longname, &e, &why), USERS_LINE_BAD);
 }
+
+Test(users, locked_accounts)
+{
+	struct user_entry e;
+	const char *why = NULL;
+	const char *l = "bob:!$6$salt$hash:/srv/b:rw\n";
+
+	cr_assert_eq(users_parse_line(l, strlen(l), &e, &why), USERS_LINE_ENTRY);
+	cr_assert(e.locked);
+	cr_assert_str_eq(e.hash, "!$6$salt$hash");
+	cr_assert_eq(users_parse_line("bob:!:/srv/b", 12, &e, &why), USERS_LINE_BAD);
+}
+
+Test(users, format_is_the_inverse_of_parse)
+{
+	struct user_entry e, back;
+	const char *why = NULL;
+	char line[256];
+
+	memset(&e, 0, sizeof(e));
+	strcpy(e.name, "alice");
+	strcpy(e.hash, "$y$j9T$abc$def");
+	strcpy(e.home, "/srv/ftp/alice");
+	e.rw = true;
+	size_t n = users_format_line(line, sizeof(line), &e);
+	cr_assert_str_eq(line, "alice:$y$j9T$abc$def:/srv/ftp/alice:rw\n");
+	cr_assert_eq(users_parse_line(line, n, &back, &why), USERS_LINE_ENTRY);
+	cr_assert_str_eq(back.home, e.home);
+	cr_assert(back.rw);
+	cr_assert_eq(users_format_line(line, 10, &e), 0);
+}
+
+Test(users, names_and_homes_that_would_break_the_file)
+{
+	cr_assert_null(users_bad_name("alice.b-c_d"));
+	cr_assert_not_null(users_bad_name(""));
+	cr_assert_not_null(users_bad_name("a:b"));
+	cr_assert_not_null(users_bad_name("a b"));
+	cr_assert_not_null(users_bad_name("a\nb"));
+	cr_assert_not_null(users_bad_name("#x"));
+	cr_assert_null(users_bad_home("/srv/ftp/a b"));
+	cr_assert_not_null(users_bad_home("srv"));
+	cr_assert_not_null(users_bad_home("/a:b"));
+	cr_assert_not_null(users_bad_home("/a\tb"));
+	cr_assert_not_null(users_bad_home("/ab "));
+}
