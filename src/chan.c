@@ -12,8 +12,10 @@
 
 /* Sockets are used with MSG_DONTWAIT rather than O_NONBLOCK: the flag on the
  * shared open file would also change the socket for whoever else holds it
- * (inetd hands the same connection on three descriptors).  A pipe or file
- * is only read or written after poll() said it can be. */
+ * (inetd hands the same connection on three descriptors).  (A secure
+ * channel cannot: OpenSSL reads and writes the socket itself, so tls.c sets
+ * O_NONBLOCK; by then the session owns the connection.)  A pipe or file is
+ * only read or written after poll() said it can be. */
 static ssize_t plain_read(struct chan *c, void *buf, size_t n)
 {
 	ssize_t r;

@@ -24,7 +24,10 @@ struct chan;
 
 struct chan_ops {
 	/* > 0: bytes moved.  0 (read): the peer ended its stream in order.
-	 * -1 with errno: EAGAIN when it would block, else a failure. */
+	 * -1 with errno: EAGAIN when it would block, else a failure; a
+	 * secure channel says EPROTO when the stream ended without its
+	 * in-band end (a truncation anyone on the path can forge) and
+	 * ECONNABORTED when the peer broke the protocol. */
 	ssize_t (*read)(struct chan *c, void *buf, size_t n);
 	ssize_t (*write)(struct chan *c, const void *buf, size_t n);
 	/* Bytes the channel has taken from the connection but not yet handed

@@ -16,8 +16,16 @@ static void logout(struct session *s)
 	s->rest = 0;
 	vfs_close(&s->vfs);
 	data_reset(&s->data);
-	/* a new login attempt gets the whole login timeout, no more */
-	s->login_deadline = deadline_in((long long)s->cfg->login_timeout * 1000);
+}
+
+/* A new login attempt (an accepted USER, REIN) gets the whole login
+ * timeout again, but never more than the time max-login-failures whole
+ * attempts take from the connection: refused or repeated USERs cannot keep
+ * a session that never logs in alive. */
+static void fresh_login_deadline(struct session *s)
+{
+	s->login_deadline = deadline_min(deadline_in((long long)s->cfg->login_timeout * 1000),
+					 s->login_cap);
 }
 
 enum outcome cmd_user(struct session *s, const struct command *cmd)
@@ -35,6 +43,7 @@ enum outcome cmd_user(struct session *s, const struct command *cmd)
 		return reply(s, 530, "TLS required: use AUTH TLS before USER (--require-tls).");
 	}
 	s->have_user = true;
+	fresh_login_deadline(s);
 	if (auth_is_anonymous(s->cfg, s->user))
 		return reply(s, 331, "Anonymous login ok, send your e-mail address as password.");
 	/* The same answer whether the user exists or not. */
@@ -105,6 +114,7 @@ enum outcome cmd_rein(struct session *s, const struct command *cmd)
 {
 	(void)cmd;
 	logout(s);
+	fresh_login_deadline(s);
 	s->ascii = false;
 	return reply(s, 220, NULL);
 }

@@ -267,8 +267,12 @@ enum outcome end_transfer(struct session *s, struct xfer *x, enum xfer_status st
 	bool truncated = st == XFER_NET_ERROR && x->err == EPROTO &&
 			 chan_is_secure(x->data);
 
-	if (st == XFER_DONE)
+	/* a download ends with our close_notify; an upload was whole when the
+	 * client's came (and may already be in place): ours is a courtesy */
+	if (st == XFER_DONE && way != WAY_UPLOAD)
 		st = xfer_finish(x);
+	else if (st == XFER_DONE)
+		xfer_finish(x);
 	chan_close(x->data);
 	if (truncated)
 		snprintf(why, sizeof(why), " (TLS close_notify missing: truncated)");

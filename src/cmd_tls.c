@@ -29,8 +29,12 @@ enum outcome cmd_auth(struct session *s, const struct command *cmd)
 	ctrl_discard(&s->ctrl);
 	if (secure_control(s, deadline_in((long long)s->cfg->login_timeout * 1000), err,
 			   sizeof(err)) < 0) {
+		/* the client's handshake failed (or was refused): nothing more
+		 * can be said in clear after 234; the session ends, as the
+		 * client wanted or caused */
 		log_msg(LOG_WARNING, "tls", "%s: %s", s->who, err);
-		return DEAD;
+		s->quit = true;
+		return REPLIED;
 	}
 	if (legacy)
 		s->pbsz = s->prot_p = true;

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/random.h>
@@ -102,7 +103,44 @@ struct upload {
 	int dirfd, fd;
 	char tmp[64];           /* the hidden temporary name, "" when writing in place */
 	bool created;           /* fd is a new file (STOU, APPE of a new name) */
+	bool resumed;           /* STOR after REST: the file ends where the upload does */
+	off_t old_size;         /* in place: the size before, restored when it fails */
 };
+
+/* The temporary file of the upload in progress, for on_stop(). */
+static volatile sig_atomic_t pending_dirfd = -1;
+static char pending_name[64];
+
+static void pending(int dirfd, const char *name)
+{
+	pending_dirfd = -1;
+	if (dirfd >= 0) {
+		memcpy(pending_name, name, sizeof(pending_name));
+		pending_dirfd = dirfd;
+	}
+}
+
+/* A session stopped during an upload (SIGTERM from systemctl stop, SIGHUP,
+ * SIGINT) leaves no temporary file behind: the old file stays, whole. */
+static void on_stop(int sig)
+{
+	(void)sig;
+	if (pending_dirfd >= 0)
+		unlinkat(pending_dirfd, pending_name, 0);
+	_exit(0);
+}
+
+void upload_guard_install(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+}
 
 /* A hidden name for the upload in progress, in the target's directory. */
 static int open_temp(struct upload *u)
@@ -122,6 +160,8 @@ static int open_temp(struct upload *u)
 	}
 	if (u->fd < 0)
 		u->tmp[0] = '\0';
+	else
+		pending(u->dirfd, u->tmp);
 	return u->fd;
 }
 
@@ -151,9 +191,13 @@ static enum outcome open_replacement(struct session *s, struct upload *u)
 	if (exists) {
 		/* no set-id bit survives a replacement */
 		fchmod(u->fd, st.st_mode & 01777);
-		if (fchown(u->fd, st.st_uid, st.st_gid) < 0 && errno != EPERM)
+		if (fchown(u->fd, st.st_uid, st.st_gid) < 0 && errno != EPERM) {
+			char name[300];
+
+			log_escape(name, sizeof(name), u->vpath, strlen(u->vpath));
 			log_msg(LOG_WARNING, "error", "%s: keeping the owner of %s: %s", s->who,
-				u->name, strerror(errno));
+				name, strerror(errno));
+		}
 	}
 	return GO_ON;
 }
@@ -184,6 +228,8 @@ static enum outcome open_in_place(struct session *s, struct upload *u, bool appe
 		return reply(s, 554, "REST offset beyond the end of the file.");
 	if (rest && lseek(u->fd, rest, SEEK_SET) < 0)
 		return reply_errno(s, errno);
+	u->old_size = st.st_size;
+	u->resumed = !append && rest;
 	return GO_ON;
 }
 
@@ -219,10 +265,28 @@ static void discard(void *arg)
 {
 	struct upload *u = arg;
 
+	pending(-1, NULL);
 	if (u->tmp[0])
 		unlinkat(u->dirfd, u->tmp, 0);
 	else if (u->created)
 		unlinkat(u->dirfd, u->name, 0);
+}
+
+/* An upload written in place: a resumed one ends the file where it ends; a
+ * failed one gives the file back its old length (an append leaves nothing;
+ * bytes a resumed upload overwrote stay overwritten). */
+static enum xfer_status settle_in_place(struct upload *u, enum xfer_status st,
+					struct xfer *x)
+{
+	off_t end = lseek(u->fd, 0, SEEK_CUR);
+
+	if (st == XFER_DONE && u->resumed && (end < 0 || ftruncate(u->fd, end) < 0)) {
+		x->err = errno;
+		return XFER_FILE_ERROR;
+	}
+	if (st != XFER_DONE && !u->created)
+		(void)!ftruncate(u->fd, u->old_size);
+	return st;
 }
 
 /* Receive into u->fd and keep the result only when it is whole. */
@@ -233,11 +297,15 @@ static enum xfer_status receive(struct session *s, struct upload *u, struct chan
 
 	start_transfer(s, x, dc);
 	st = xfer_recv_file(x, u->fd, s->ascii);
+	if (!u->tmp[0])
+		st = settle_in_place(u, st, x);
 	if (close(u->fd) < 0 && st == XFER_DONE) {
 		x->err = errno;
 		st = errno == ENOSPC || errno == EDQUOT ? XFER_NO_SPACE : XFER_FILE_ERROR;
 	}
 	u->fd = -1;
+	if (st != XFER_DONE && u->created)
+		unlinkat(u->dirfd, u->name, 0);  /* "not stored" means not there */
 	if (u->tmp[0]) {
 		/* Only a whole upload replaces the old file. */
 		if (st == XFER_DONE && renameat(u->dirfd, u->tmp, u->dirfd, u->name) < 0) {
@@ -246,6 +314,7 @@ static enum xfer_status receive(struct session *s, struct upload *u, struct chan
 		}
 		if (st != XFER_DONE)
 			unlinkat(u->dirfd, u->tmp, 0);
+		pending(-1, NULL);
 	}
 	return st;
 }

@@ -15,6 +15,7 @@ void ctrl_init(struct ctrl *c, struct chan *ch, unsigned send_ms)
 	/* field by field: the buffers (32 KiB) stay untouched until used */
 	c->ch = ch;
 	c->send_ms = send_ms;
+	c->send_cap = DEADLINE_NONE;
 	c->rpos = c->rlen = 0;
 	c->held = c->held_too_long = c->eof = c->saw_quit = false;
 	c->eof_errno = 0;
@@ -27,7 +28,7 @@ void ctrl_init(struct ctrl *c, struct chan *ch, unsigned send_ms)
 
 int ctrl_send(struct ctrl *c, const void *buf, size_t len)
 {
-	return chan_write_all(c->ch, buf, len, deadline_in(c->send_ms));
+	return chan_write_all(c->ch, buf, len, deadline_min(deadline_in(c->send_ms), c->send_cap));
 }
 
 /* Telnet refusals (DONT/WONT) the reader produced: bounded by the reader. */
@@ -119,8 +120,13 @@ enum ctrl_status ctrl_next(struct ctrl *c, long long deadline)
 			if (r < 0)
 				return CTRL_ERROR;
 			r = fill(c);
-			if (r == 0)
+			if (r == 0) {
+				/* a channel that could not go on after all: the
+				 * deadline still holds */
+				if (deadline_passed(deadline))
+					return CTRL_TIMEOUT;
 				continue;
+			}
 			if (r < 0)
 				return errno == 0 || errno == ECONNRESET ? CTRL_EOF : CTRL_ERROR;
 		}
@@ -242,7 +248,10 @@ int ctrl_wait_other(struct ctrl *c, struct pollfd *p, long long deadline, unsign
 			*seen = ctrl_watch(c);
 			if (*seen)
 				return 2;
-			continue;
+			if (deadline_passed(deadline))
+				return 0;
+			if (ctrl_buffered(c))
+				continue;
 		}
 		if (p)
 			fds[n++] = *p;

@@ -1,7 +1,9 @@
 /* ctrl.h - the control channel: bounded line reading over a chan, one write
  * per reply, every reply sent before a deadline, and the watch kept while a
  * transfer runs: lines that arrive then wait in a small bounded queue, in
- * order, while ABOR (behind any number of queued lines) is seen at once. */
+ * order, and an ABOR among them is seen at once.  A client that sends more
+ * than the queue holds is no longer read until the transfer ends (TCP
+ * holds the rest): its ABOR, too, waits until then. */
 #ifndef SOCKFTPD_CTRL_H
 #define SOCKFTPD_CTRL_H
 
@@ -20,6 +22,7 @@
 struct ctrl {
 	struct chan *ch;
 	unsigned send_ms;      /* each reply must be sent within this */
+	long long send_cap;    /* ... and before this (DEADLINE_NONE: no cap) */
 	size_t rpos, rlen;
 	unsigned char rbuf[4096];
 	struct line_reader lr;

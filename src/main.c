@@ -11,6 +11,7 @@
 
 #include "activation.h"
 #include "check.h"
+#include "cmd.h"
 #include "conffile.h"
 #include "log.h"
 #include "options.h"
@@ -123,8 +124,10 @@ int main(int argc, char *argv[])
 	case OPTIONS_ERROR:
 		return fail(err, true);
 	}
-	/* A peer that goes away must not kill us in the middle of a write. */
+	/* A peer that goes away must not kill us in the middle of a write;
+	 * a stop removes an upload's temporary file. */
 	signal(SIGPIPE, SIG_IGN);
+	upload_guard_install();
 	/* Everything the session needs is acquired before the sandbox: the
 	 * connection, the log destination, the roots. */
 	if (activation_detect(&act, err, sizeof(err)) < 0) {

@@ -97,7 +97,9 @@ static enum outcome dispatch(struct session *s)
 /* A write to a client that went away is the client's end, not ours. */
 static bool client_left(int err)
 {
-	return err == EPIPE || err == ECONNRESET || err == ETIMEDOUT || err == ENOTCONN;
+	/* EPROTO, ECONNABORTED: the client broke off its TLS (chan.h) */
+	return err == EPIPE || err == ECONNRESET || err == ETIMEDOUT || err == ENOTCONN ||
+	       err == EPROTO || err == ECONNABORTED;
 }
 
 /* One line, or the reason the session ends: 1 go on, 0 end, -1 failed. */
@@ -106,6 +108,9 @@ static int next(struct session *s)
 	long long idle = deadline_in((long long)s->cfg->idle_timeout * 1000);
 	bool login_first = !s->logged_in && s->login_deadline < idle;
 
+	/* before login, a client that stops reading is held no longer than
+	 * the login timeout either */
+	s->ctrl.send_cap = s->logged_in ? DEADLINE_NONE : s->login_deadline;
 	switch (ctrl_next(&s->ctrl, login_first ? s->login_deadline : idle)) {
 	case CTRL_LINE:
 		return dispatch(s) == DEAD ? -1 : 1;
@@ -154,6 +159,8 @@ int session_run(struct session *s)
 	log_set_client(&s->peer);
 	endpoint_format(&s->peer, s->who, sizeof(s->who));
 	s->login_deadline = deadline_in((long long)s->cfg->login_timeout * 1000);
+	s->login_cap = deadline_in((long long)s->cfg->login_timeout * 1000 *
+				   s->cfg->max_login_failures);
 	if (implicit_tls(s) < 0 || ctrl_reply(&s->ctrl, 220, NULL) < 0) {
 		chan_close(&s->ctrl_chan);
 		return 0;

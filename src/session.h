@@ -26,7 +26,8 @@ struct session {
 	char who[ADDRESS_TEXT_MAX + 16];  /* the client, as logged */
 	enum activation_mode mode;
 	bool quit;                 /* QUIT answered: close after the reply */
-	long long login_deadline;  /* set at connect, USER and REIN */
+	long long login_deadline;  /* set at connect, accepted USER and REIN */
+	long long login_cap;       /* connect + login timeout x max login failures */
 
 	/* login */
 	char user[USER_NAME_MAX];

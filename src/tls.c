@@ -29,7 +29,7 @@ struct tls_conn {
 	struct tls *t;
 	SSL *ssl;
 	bool data;
-	bool starved;  /* the last read wanted more than OpenSSL buffered */
+	bool starved;  /* the last read had to wait: what OpenSSL holds is not enough */
 };
 
 static struct tls_conn *conn_of(const struct chan *c)
@@ -89,11 +89,14 @@ static ssize_t tls_read(struct chan *c, void *buf, size_t n)
 	int r;
 
 	tc->starved = false;
+	errno = 0;
 	r = tc->t->L->SSL_read_ex(tc->ssl, buf, n, &got);
 	if (r == 1)
 		return (ssize_t)got;
 	r = io_result(c, r, &c->rwant);
-	if (r < 0 && errno == EAGAIN && c->rwant == CHAN_READ)
+	/* whichever way it waits (a KeyUpdate's answer may be stuck behind a
+	 * full send buffer), buffered bytes are no reason to read again now */
+	if (r < 0 && errno == EAGAIN)
 		tc->starved = true;
 	return r;
 }
@@ -102,7 +105,10 @@ static ssize_t tls_write(struct chan *c, const void *buf, size_t n)
 {
 	struct tls_conn *tc = conn_of(c);
 	size_t put = 0;
-	int r = tc->t->L->SSL_write_ex(tc->ssl, buf, n, &put);
+	int r;
+
+	errno = 0;
+	r = tc->t->L->SSL_write_ex(tc->ssl, buf, n, &put);
 
 	if (r == 1)
 		return (ssize_t)put;
@@ -143,7 +149,10 @@ static ssize_t tls_sendfile(struct chan *c, int ffd, size_t n)
 static int tls_finish(struct chan *c)
 {
 	struct tls_conn *tc = conn_of(c);
-	int r = tc->t->L->SSL_shutdown(tc->ssl);
+	int r;
+
+	errno = 0;
+	r = tc->t->L->SSL_shutdown(tc->ssl);
 
 	if (r >= 0)
 		return 0;   /* our close_notify is out */
@@ -157,6 +166,8 @@ static void tls_close(struct chan *c)
 	tc->t->L->SSL_free(tc->ssl);
 	free(tc);
 	close(c->rfd);
+	if (c->wfd != c->rfd)
+		close(c->wfd);
 }
 
 static const struct chan_ops tls_ops = {
@@ -265,7 +276,7 @@ static int configure(struct tls *t, const struct config *cfg, char *err, size_t 
 	SSL_CTX *ctx = t->ctx;
 
 	L->SSL_CTX_set_options(ctx, SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE |
-			       SSL_OP_NO_COMPRESSION | SSL_OP_ENABLE_KTLS);
+			       SSL_OP_NO_COMPRESSION);
 	L->SSL_CTX_ctrl(ctx, SSL_CTRL_SET_MIN_PROTO_VERSION,
 			cfg->tls_min_version == 3 ? TLS1_3_VERSION : TLS1_2_VERSION, NULL);
 	if (L->SSL_CTX_set_cipher_list(ctx, cfg->tls_ciphers) != 1) {
@@ -384,10 +395,14 @@ int tls_wrap(struct tls *t, struct chan *c, bool data, char *err, size_t errcap)
 	}
 	tc->t = t;
 	tc->data = data;
-	if (data)
+	if (data) {
 		/* tickets on an upload's connection can deadlock it (the client
 		 * is not reading), and only the control connection's count */
 		L->SSL_set_num_tickets(tc->ssl, 0);
+		/* the kernel's record layer where it has one: data connections
+		 * only, which live for one transfer (no key update to follow) */
+		L->SSL_set_options(tc->ssl, SSL_OP_ENABLE_KTLS);
+	}
 	c->impl = tc;
 	c->ops = &tls_ops;
 	c->rwant = CHAN_READ;
@@ -399,11 +414,19 @@ int tls_handshake(struct chan *c, char *err, size_t errcap)
 {
 	struct tls_conn *tc = conn_of(c);
 	const struct ssllib *L = tc->t->L;
-	int r = L->SSL_accept(tc->ssl);
+	int r;
+
+	errno = 0;
+	r = L->SSL_accept(tc->ssl);
 
 	if (r == 1) {
 		c->rwant = CHAN_READ;
 		c->wwant = CHAN_WRITE;
+		/* the control connection's session, cached by its id (TLS 1.2
+		 * without tickets), carries the token as its tickets do */
+		if (!tc->data)
+			L->SSL_SESSION_set1_ticket_appdata(L->SSL_get_session(tc->ssl), tc->t->token,
+							   sizeof(tc->t->token));
 		if (L->BIO_ctrl(L->SSL_get_wbio(tc->ssl), BIO_CTRL_GET_KTLS_SEND, 0, NULL) > 0)
 			c->ops = &ktls_ops;
 		return 1;

@@ -71,6 +71,8 @@ static enum xfer_status wait_data(struct xfer *x, enum chan_dir dir, bool upload
 		enum xfer_status st;
 		int r;
 
+		if (deadline_passed(x->stall_deadline))
+			return XFER_TIMEOUT;
 		if (dir == CHAN_READ && chan_pending(x->data))
 			return XFER_DONE;
 		chan_pollfd(x->data, dir, &p);

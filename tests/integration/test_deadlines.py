@@ -116,6 +116,32 @@ class Deadlines(unittest.TestCase):
         self.assertEqual(self.until_closed(f), [421])
         self.assertLess(time.monotonic() - t0, 2 + MARGIN)
 
+    def test_repeated_users_do_not_extend_the_login_time(self):
+        port = self.serve("--login-timeout", "2", "--max-login-failures", "2")
+        f = Ftp("127.0.0.1", port)
+        self.addCleanup(f.close)
+        t0 = time.monotonic()
+        # each USER is accepted and restarts the login deadline, but all of
+        # them together get at most login timeout x max login failures
+        self.drip(f.sock, b"USER somebody\r\n", 0.5)
+        codes = self.until_closed(f)
+        self.assertEqual(codes[-1], 421)
+        self.assertLess(time.monotonic() - t0, 4 + MARGIN)
+
+    def test_a_client_that_stops_reading_before_login(self):
+        port = self.serve("--login-timeout", "2", "--idle-timeout", "60")
+        s = socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT)
+        self.addCleanup(s.close)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        t0 = time.monotonic()
+        try:
+            while time.monotonic() - t0 < 30:
+                s.sendall(b"HELP\r\n" * 200)  # replies it never reads
+        except (BrokenPipeError, ConnectionResetError, socket.timeout):
+            pass
+        self.srv.log.wait_for(lambda l: "died with code" in l, timeout=TIMEOUT)
+        self.assertLess(time.monotonic() - t0, 2 + MARGIN + 2)
+
     def test_telnet_nops_do_not_keep_a_stalled_download_alive(self):
         port = self.serve("--data-timeout", "2")
         f = Ftp("127.0.0.1", port)

@@ -213,6 +213,20 @@ class Explicit(TLSBase):
         self.assertTrue(any("ftplib.bin" in l for l in lines))
         f.quit()
 
+    def test_resumption_by_session_id(self):
+        # TLS 1.2 without tickets: the data connections resume the control
+        # session from the server's cache, by its id
+        ctx = self.ctx(version="1.2")
+        ctx.options |= ssl.OP_NO_TICKET
+        f = ReusingFTP_TLS(context=ctx, timeout=TIMEOUT)
+        f.connect("127.0.0.1", self.port)
+        self.addCleanup(f.close)
+        f.login(USER, PASSWORD)
+        f.prot_p()
+        for _ in range(2):
+            self.assertEqual(sha(self.retr(f, "data.bin")), sha(DATA))
+        f.quit()
+
     def test_fresh_ticket_before_each_transfer(self):
         f = self.ftps()
         seen = set()
@@ -360,6 +374,9 @@ class Explicit(TLSBase):
             else:
                 with self.assertRaises(ssl.SSLError, msg=alpn):
                     f.starttls()
+        # a refused handshake is the client's doing: the session ends well
+        self.srv.log.wait_for(lambda l: "no application protocol" in l or "TLS handshake" in l)
+        self.assertNotRegex(self.srv.log.text(), r"died with code [^0]")
 
     def test_http_request_line_closes_the_session(self):
         s = socket.create_connection(("127.0.0.1", self.port), timeout=TIMEOUT)

@@ -7,6 +7,7 @@ import os
 import socket
 import stat
 import sys
+import subprocess
 import tempfile
 import time
 import unittest
@@ -140,10 +141,55 @@ class Uploads(unittest.TestCase):
         self.assertEqual(f.cmd("STOR missing.txt")[0], 554)
         self.assertFalse(os.path.exists(self.path("missing.txt")))
         self.assertEqual(self.content("short.txt"), b"old content")
-        # within the file it resumes
+        # within the file it resumes: the file ends where the upload does
         self.assertEqual(f.cmd("REST 4")[0], 350)
         self.assertEqual(f.stor("short.txt", b"NEW")[0], 226)
-        self.assertEqual(self.content("short.txt"), b"old NEWtent")
+        self.assertEqual(self.content("short.txt"), b"old NEW")
+
+    def test_cut_uploads_leave_nothing_in_place(self):
+        self.old("appended.txt")
+        f = self.login()
+        for verb, name in (("APPE", "appended.txt"), ("APPE", "new-appe.txt"), ("STOU", "")):
+            before = sorted(os.listdir(self.home))
+            d = f.pasv()
+            code, text = f.cmd(("%s %s" % (verb, name)).strip())
+            self.assertEqual(code, 150, text)
+            d.sendall(b"x" * 70000)
+            f.sock.sendall(b"NOOP\r\nQUIT\r\n")  # cut short: not stored
+            self.assertEqual(f.reply()[0], 426)
+            self.assertEqual(f.reply()[0], 200)
+            self.assertEqual(f.reply()[0], 221)
+            d.close()
+            f.close()
+            self.assertEqual(sorted(os.listdir(self.home)), before, verb)
+            f = self.login()
+        self.assertEqual(self.content("appended.txt"), b"old content")
+
+    def test_stopped_session_leaves_no_temporary_file(self):
+        self.old("stopped.txt")
+        f = self.login()
+        d = f.pasv()
+        self.addCleanup(d.close)
+        self.assertEqual(f.cmd("STOR stopped.txt")[0], 150)
+        d.sendall(b"y" * 10000)
+        self.srv.log.wait_for(lambda l: "STOR stopped.txt" in l)
+        deadline = time.monotonic() + 10
+        while not [n for n in os.listdir(self.home) if "sockftpd-upload" in n]:
+            self.assertLess(time.monotonic(), deadline, "no temporary file appeared")
+            time.sleep(0.01)
+        pid = self.session_pid()
+        os.kill(pid, 15)  # what systemctl stop sends
+        with self.assertRaises((EOFError, ConnectionResetError)):
+            f.reply()
+        self.no_temporary()
+        self.assertEqual(self.content("stopped.txt"), b"old content")
+
+    def session_pid(self):
+        """The sockftpd process of the (only) live session."""
+        out = subprocess.run(["pgrep", "-P", str(self.srv.proc.pid)], capture_output=True,
+                             text=True, timeout=10).stdout.split()
+        self.assertEqual(len(out), 1, out)
+        return int(out[0])
 
     def test_quit_cuts_an_upload_short(self):
         self.old("quit.txt")
