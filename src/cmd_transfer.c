@@ -103,7 +103,6 @@ struct upload {
 	int dirfd, fd;
 	char tmp[64];           /* the hidden temporary name, "" when writing in place */
 	bool created;           /* fd is a new file (STOU, APPE of a new name) */
-	bool resumed;           /* STOR after REST: the file ends where the upload does */
 	off_t old_size;         /* in place: the size before, restored when it fails */
 };
 
@@ -229,7 +228,6 @@ static enum outcome open_in_place(struct session *s, struct upload *u, bool appe
 	if (rest && lseek(u->fd, rest, SEEK_SET) < 0)
 		return reply_errno(s, errno);
 	u->old_size = st.st_size;
-	u->resumed = !append && rest;
 	return GO_ON;
 }
 
@@ -272,18 +270,12 @@ static void discard(void *arg)
 		unlinkat(u->dirfd, u->name, 0);
 }
 
-/* An upload written in place: a resumed one ends the file where it ends; a
- * failed one gives the file back its old length (an append leaves nothing;
- * bytes a resumed upload overwrote stay overwritten). */
-static enum xfer_status settle_in_place(struct upload *u, enum xfer_status st,
-					struct xfer *x)
+/* An upload written in place that failed gives the file back its old
+ * length: an append leaves nothing (bytes a resumed upload overwrote stay
+ * overwritten).  A whole one keeps what lies beyond it: STOR after REST
+ * writes a region, as vsftpd does, so a client may patch a file. */
+static enum xfer_status settle_in_place(struct upload *u, enum xfer_status st)
 {
-	off_t end = lseek(u->fd, 0, SEEK_CUR);
-
-	if (st == XFER_DONE && u->resumed && (end < 0 || ftruncate(u->fd, end) < 0)) {
-		x->err = errno;
-		return XFER_FILE_ERROR;
-	}
 	if (st != XFER_DONE && !u->created)
 		(void)!ftruncate(u->fd, u->old_size);
 	return st;
@@ -298,7 +290,7 @@ static enum xfer_status receive(struct session *s, struct upload *u, struct chan
 	start_transfer(s, x, dc);
 	st = xfer_recv_file(x, u->fd, s->ascii);
 	if (!u->tmp[0])
-		st = settle_in_place(u, st, x);
+		st = settle_in_place(u, st);
 	if (close(u->fd) < 0 && st == XFER_DONE) {
 		x->err = errno;
 		st = errno == ENOSPC || errno == EDQUOT ? XFER_NO_SPACE : XFER_FILE_ERROR;

@@ -141,10 +141,11 @@ class Uploads(unittest.TestCase):
         self.assertEqual(f.cmd("STOR missing.txt")[0], 554)
         self.assertFalse(os.path.exists(self.path("missing.txt")))
         self.assertEqual(self.content("short.txt"), b"old content")
-        # within the file it resumes: the file ends where the upload does
+        # within the file it writes from the offset on (what lies beyond
+        # the upload stays: a region, as vsftpd writes it)
         self.assertEqual(f.cmd("REST 4")[0], 350)
         self.assertEqual(f.stor("short.txt", b"NEW")[0], 226)
-        self.assertEqual(self.content("short.txt"), b"old NEW")
+        self.assertEqual(self.content("short.txt"), b"old NEWtent")
 
     def test_cut_uploads_leave_nothing_in_place(self):
         self.old("appended.txt")
