@@ -1,7 +1,9 @@
-"""The systemd units pass systemd-analyze verify (with ExecStart pointed at
-the built binary, since verify checks that it exists), and the sysusers.d
-file creates the user they run as.  (tests/systemd/ runs them under a real
-systemd.)"""
+"""The systemd units (FTP: sockftpd.socket and sockftpd@.service; implicit
+FTPS: sockftpd-ftps.socket and sockftpd-ftps@.service) pass systemd-analyze
+verify (with ExecStart pointed at the built binary, since verify checks that
+it exists) and security, the two pairs differ only where they must, and the
+sysusers.d file creates the user they run as.  (tests/systemd/ runs them
+under a real systemd.)"""
 import os
 import re
 import shutil
@@ -14,11 +16,25 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import SOCKFTPD, TIMEOUT, main  # noqa: E402
 
 UNITS = os.environ.get("SOCKFTPD_UNITS", "")
+PAIRS = (("sockftpd.socket", "sockftpd@.service"),
+         ("sockftpd-ftps.socket", "sockftpd-ftps@.service"))
 
 
 def read_unit(name):
     with open(os.path.join(UNITS, name)) as f:
         return f.read()
+
+
+def settings(text):
+    """The unit's settings, comments left out: [(section, line), ...]."""
+    out, section = [], None
+    for line in text.splitlines():
+        line = line.strip()
+        if line.startswith("["):
+            section = line
+        elif line and not line.startswith("#"):
+            out.append((section, line))
+    return out
 
 
 class Units(unittest.TestCase):
@@ -27,38 +43,72 @@ class Units(unittest.TestCase):
             self.skipTest("systemd-analyze not installed")
 
     def test_verify(self):
-        with tempfile.TemporaryDirectory() as d:
-            shutil.copy(os.path.join(UNITS, "sockftpd.socket"), d)
-            with open(os.path.join(UNITS, "sockftpd@.service")) as f:
-                svc = f.read()
-            # no '-': a failed session must show as failed
-            self.assertRegex(svc, r"\nExecStart=/\S*/sockftpd \$SOCKFTPD_OPTIONS\n")
-            svc = re.sub(r"ExecStart=\S+", "ExecStart=" + SOCKFTPD, svc)
-            with open(os.path.join(d, "sockftpd@.service"), "w") as f:
-                f.write(svc)
-            r = subprocess.run(["systemd-analyze", "verify", "--man=no",
-                                "sockftpd.socket", "sockftpd@.service"],
-                               cwd=d, capture_output=True, timeout=TIMEOUT)
-            self.assertEqual(r.returncode, 0, r.stderr)
-            self.assertEqual(r.stdout + r.stderr, b"")
+        for sock, svc_name in PAIRS:
+            with tempfile.TemporaryDirectory() as d:
+                shutil.copy(os.path.join(UNITS, sock), d)
+                svc = read_unit(svc_name)
+                # the binary's path, as the build wrote it, to the built one
+                svc = re.sub(r"ExecStart=/\S*/sockftpd ", "ExecStart=%s " % SOCKFTPD, svc)
+                self.assertIn("ExecStart=%s " % SOCKFTPD, svc)
+                with open(os.path.join(d, svc_name), "w") as f:
+                    f.write(svc)
+                r = subprocess.run(["systemd-analyze", "verify", "--man=no", sock, svc_name],
+                                   cwd=d, capture_output=True, timeout=TIMEOUT)
+                self.assertEqual(r.returncode, 0, (sock, r.stderr))
+                self.assertEqual(r.stdout + r.stderr, b"", sock)
+
+    def test_exec_start(self):
+        # no '-': a failed session must show as failed
+        self.assertRegex(read_unit("sockftpd@.service"),
+                         r"\nExecStart=/\S*/sockftpd \$SOCKFTPD_OPTIONS\n")
+        # implicit FTPS with the credentials; the unit's TLS options last
+        self.assertRegex(read_unit("sockftpd-ftps@.service"),
+                         r"\nExecStart=/\S*/sockftpd \$SOCKFTPD_OPTIONS --tls-cert tls.crt "
+                         r"--tls-key tls.key --tls-implicit\n")
+
+    def test_ftps_key_by_credentials(self):
+        svc = read_unit("sockftpd-ftps@.service")
+        self.assertEqual(re.findall(r"(?m)^LoadCredential=.*", svc),
+                         ["LoadCredential=tls.crt:/etc/sockftpd/tls.crt",
+                          "LoadCredential=tls.key:/etc/sockftpd/tls.key"])
+        # the FTP sessions get no key unless the administrator says so
+        self.assertNotIn("Credential", "".join(l for _, l in settings(
+            read_unit("sockftpd@.service"))))
+
+    def test_ftps_units_differ_only_where_they_must(self):
+        ftp_sock, ftps_sock = (settings(read_unit(u)) for u in ("sockftpd.socket",
+                                                                 "sockftpd-ftps.socket"))
+        diff = [(a, b) for a, b in zip(ftp_sock, ftps_sock) if a != b]
+        self.assertEqual(len(ftp_sock), len(ftps_sock))
+        self.assertEqual([b for _, b in diff], [
+            ("[Unit]", "Description=sockftpd FTPS server socket (implicit TLS)"),
+            ("[Socket]", "ListenStream=990")])
+        ftp, ftps = (settings(read_unit(u)) for u in ("sockftpd@.service",
+                                                      "sockftpd-ftps@.service"))
+        own = [x for x in ftps if x not in ftp]
+        self.assertEqual([l.split("=")[0] for _, l in own],
+                         ["Description", "LoadCredential", "LoadCredential", "ExecStart"])
+        self.assertEqual([x for x in ftps if x not in own],
+                         [x for x in ftp if not x[1].startswith(("Description=", "ExecStart="))])
 
     def test_service_exposure_is_low(self):
-        with tempfile.TemporaryDirectory() as d:
-            shutil.copy(os.path.join(UNITS, "sockftpd@.service"), d)
-            r = subprocess.run(["systemd-analyze", "security", "--offline=yes",
-                                "sockftpd@.service"], cwd=d, capture_output=True,
-                               timeout=TIMEOUT)
-            m = re.search(rb"Overall exposure level for \S+: (\d+\.\d+)", r.stdout)
-            self.assertIsNotNone(m, r.stdout + r.stderr)
-            self.assertLessEqual(float(m.group(1)), 1.5, r.stdout.decode())
+        for name in ("sockftpd@.service", "sockftpd-ftps@.service"):
+            with tempfile.TemporaryDirectory() as d:
+                shutil.copy(os.path.join(UNITS, name), d)
+                r = subprocess.run(["systemd-analyze", "security", "--offline=yes", name],
+                                   cwd=d, capture_output=True, timeout=TIMEOUT)
+                m = re.search(rb"Overall exposure level for \S+: (\d+\.\d+)", r.stdout)
+                self.assertIsNotNone(m, r.stdout + r.stderr)
+                self.assertLessEqual(float(m.group(1)), 1.5, r.stdout.decode())
 
     def test_service_fixed_user_own_filter_failures_visible(self):
-        svc = read_unit("sockftpd@.service")
-        self.assertNotRegex(svc, r"(?m)^DynamicUser=")   # implies RestrictSUIDSGID=yes
-        self.assertIn("\nUser=sockftpd\n", svc)
-        self.assertIn("\nRestrictSUIDSGID=no\n", svc)   # lets openat2() through
-        self.assertIn("\nSystemCallFilter=@system-service seccomp\n", svc)
-        self.assertIn("\nCollectMode=inactive-or-failed\n", svc)
+        for name in ("sockftpd@.service", "sockftpd-ftps@.service"):
+            svc = read_unit(name)
+            self.assertNotRegex(svc, r"(?m)^DynamicUser=")   # implies RestrictSUIDSGID=yes
+            self.assertIn("\nUser=sockftpd\n", svc)
+            self.assertIn("\nRestrictSUIDSGID=no\n", svc)   # lets openat2() through
+            self.assertIn("\nSystemCallFilter=@system-service seccomp\n", svc)
+            self.assertIn("\nCollectMode=inactive-or-failed\n", svc)
 
     def test_sysusers_creates_the_user(self):
         if os.geteuid() != 0 or not shutil.which("systemd-sysusers"):
@@ -80,17 +130,19 @@ class Units(unittest.TestCase):
         self.assertIn(["sockftpd", "x", str(gid), ""], groups)
 
     def test_socket_survives_floods(self):
-        sock = read_unit("sockftpd.socket")
-        self.assertIn("\nTriggerLimitIntervalSec=0\n", sock)
-        self.assertIn("\nBacklog=64\n", sock)
-        self.assertIn("\nMaxConnections=64\n", sock)
-        self.assertIn("\nMaxConnectionsPerSource=8\n", sock)
+        for name in ("sockftpd.socket", "sockftpd-ftps.socket"):
+            sock = read_unit(name)
+            self.assertIn("\nTriggerLimitIntervalSec=0\n", sock)
+            self.assertIn("\nBacklog=64\n", sock)
+            self.assertIn("\nMaxConnections=64\n", sock)
+            self.assertIn("\nMaxConnectionsPerSource=8\n", sock)
 
-    def test_socket_listens_on_21_dual_stack_with_accept(self):
-        sock = read_unit("sockftpd.socket")
-        self.assertIn("ListenStream=21\n", sock)
-        self.assertIn("BindIPv6Only=both\n", sock)
-        self.assertIn("Accept=yes\n", sock)
+    def test_socket_listens_dual_stack_with_accept(self):
+        for name, port in (("sockftpd.socket", 21), ("sockftpd-ftps.socket", 990)):
+            sock = read_unit(name)
+            self.assertIn("\nListenStream=%d\n" % port, sock)
+            self.assertIn("\nBindIPv6Only=both\n", sock)
+            self.assertIn("\nAccept=yes\n", sock)
 
 
 if __name__ == "__main__":

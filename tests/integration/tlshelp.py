@@ -7,7 +7,7 @@ import socket
 import ssl
 import subprocess
 
-from harness import TIMEOUT
+from harness import TIMEOUT, Ftp
 
 
 def openssl(*args, cwd=None):
@@ -66,6 +66,19 @@ class ReusingFTP_TLS(ftplib.FTP_TLS):
             conn = self.context.wrap_socket(conn, server_hostname=self.host,
                                             session=self.sock.session)
         return conn, size
+
+
+class ImplicitFtp(Ftp):
+    """harness.Ftp over implicit TLS (port 990): the handshake before the
+    220, checked against cafile."""
+
+    def __init__(self, host, port, cafile, server_hostname=None):
+        self.timeout = TIMEOUT
+        raw = socket.create_connection((host, port), timeout=TIMEOUT)
+        self.sock = ssl.create_default_context(cafile=cafile).wrap_socket(
+            raw, server_hostname=server_hostname or host)
+        self.buf = b""
+        self.greeting = self.reply()
 
 
 class RawTLS:

@@ -77,6 +77,14 @@ mkdir .sdbox-old
 pivot_root . .sdbox-old
 umount -l /.sdbox-old
 rmdir /.sdbox-old
+# Shared propagation inside the box, as systemd itself sets up when it boots a
+# machine (and as systemd-nspawn does for a container): systemd, seeing
+# $container, leaves propagation as it finds it, and it mounts some things
+# from a child mount namespace of its own that must reach its namespace, such
+# as the credentials of a unit with LoadCredential= (otherwise the service
+# finds an empty directory it cannot read).  These mounts were made private
+# above, so they have no peer on the host: nothing propagates out.
+mount --make-rshared /
 
 # No module loading and no clock setting from inside, whatever a unit asks.
 exec setpriv --bounding-set -sys_module,-sys_time -- \

@@ -18,6 +18,13 @@ of the box's own loopback, through the real sockftpd.socket (Accept=yes).
      2,000 connections in 2 s do not stop the socket; a client is served
      right after
   5. the journal of real sessions (journalctl -o verbose)
+  6. FTPS, as README.md says: implicit FTPS on sockftpd-ftps.socket (port
+     990) and explicit FTPS (AUTH TLS) on port 21, the certificate and key
+     in root-only files handed to each session by LoadCredential=; curl
+     ftps:// and --ssl-reqd over both families, every byte checked by
+     sha256; the walls of a live TLS session (its own filter, only its own
+     credentials, the exposure <= 1.5); a renewed pair served by the next
+     connection; a missing one failing visibly
 
 Needs root and a kernel with namespaces, overlayfs and cgroup2: skipped
 (exit 77, the reason printed) without them.  Everything is torn down also
@@ -25,14 +32,18 @@ when a check fails or the run is interrupted.
 """
 
 import ftplib
+import hashlib
 import os
+import random
 import re
 import select
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import sys
+import tempfile
 import time
 import unittest
 
@@ -42,6 +53,7 @@ sys.path.insert(0, os.path.join(HERE, "..", "integration"))
 import sdbox  # noqa: E402
 import ptrace_probe  # noqa: E402
 from harness import SOCKFTPD, Ftp  # noqa: E402
+from tlshelp import ImplicitFtp, make_cert  # noqa: E402
 
 BUILD = os.environ.get("SOCKFTPD_BUILD_ROOT", "")
 SRC = os.environ.get("SOCKFTPD_SOURCE_ROOT", os.path.join(HERE, "..", ".."))
@@ -54,8 +66,11 @@ ANON_PASSWORD = "anon-Secret-42@example.org"
 PASSWORDS = (UPLOAD_PASSWORD, CAROL_PASSWORD, WRONG_PASSWORD, ANON_PASSWORD)
 TIMEOUT = 20.0
 MAX_EXPOSURE = 1.5
+DATA = random.Random(990).randbytes(1024 * 1024 + 4217)
 
 BOX = None
+CERTS = None    # a temporary directory of the host: the FTPS certificates
+CERT = None     # (certificate, key) that README's FTPS steps install
 T = {}          # timings, printed at the end
 
 
@@ -72,7 +87,7 @@ def readme_blocks():
 
 
 def setUpModule():
-    global BOX
+    global BOX, CERTS, CERT
     reason = sdbox.unavailable()
     if reason:
         raise unittest.SkipTest(reason)
@@ -81,6 +96,8 @@ def setUpModule():
     for tool in ("curl", "lftp", "openssl"):
         if not shutil.which(tool):
             raise unittest.SkipTest("%s is not installed" % tool)
+    CERTS = tempfile.TemporaryDirectory(prefix="sockftpd-sdbox-certs.")
+    CERT = make_cert(CERTS.name, name="tls")
     BOX = sdbox.Container(log=log)
     BOX.boot()
     T["boot"] = "%.2f s" % BOX.boot_seconds
@@ -93,7 +110,10 @@ def tearDownModule():
 
 
 def teardown():
-    global BOX
+    global BOX, CERTS
+    if CERTS is not None:
+        CERTS.cleanup()
+        CERTS = None
     if BOX is not None:
         box, BOX = BOX, None
         t = time.monotonic()
@@ -139,12 +159,13 @@ def wait_journal(what, pred, args=(), timeout=TIMEOUT):
 
 
 def session_unit(port):
-    """The instance that served the client whose local port is `port`
-    (systemd names it after both ends), found in the journal: it may be
-    gone from systemctl already."""
+    """The instance (sockftpd@ or sockftpd-ftps@) that served the client
+    whose local port is `port` (systemd names it after both ends), found in
+    the journal: it may be gone from systemctl already."""
     def find():
         # the newest: a client port may have served an earlier session too
-        for e in reversed(journal("_PID=1", "--grep", r"Started sockftpd@.*:%d\.service" % port)):
+        for e in reversed(journal("_PID=1", "--grep",
+                                  r"Started sockftpd(-ftps)?@.*:%d\.service" % port)):
             if e.get("UNIT", "").endswith(":%d.service" % port):
                 return e["UNIT"]
         return None
@@ -204,6 +225,55 @@ def first_bytes(s, timeout=TIMEOUT):
 
 def sockftpd_uid():
     return int(BOX.out(["id", "-u", "sockftpd"]).strip())
+
+
+def sha(data):
+    return hashlib.sha256(data).hexdigest()
+
+
+def ftps_curl(*args, check=True, input=b"", cafile=None):
+    """curl with the certificate README's FTPS steps install as its CA."""
+    return curl("-g", "--cacert", cafile or CERT[0], *args, check=check, input=input)
+
+
+def tls_context(cafile=None):
+    return ssl.create_default_context(cafile=cafile or CERT[0])
+
+
+def explicit_ftp(host):
+    """Ftp on port 21 after AUTH TLS."""
+    f = Ftp(host, 21)
+    assert f.cmd("AUTH TLS")[0] == 234
+    f.sock = tls_context().wrap_socket(f.sock, server_hostname=host)
+    return f
+
+
+def mounts(pid):
+    """mount point -> (file system type, options) of the mount on top, in
+    the mount namespace of pid."""
+    top = {}
+    with open("/proc/%d/mountinfo" % pid) as mi:
+        for line in mi:
+            left, right = line.split(" - ", 1)
+            fields = left.split()
+            top[fields[4]] = (right.split()[0], fields[5].split(","))
+    return top
+
+
+def environ(pid):
+    with open("/proc/%d/environ" % pid, "rb") as f:
+        return dict(v.decode().partition("=")[::2] for v in f.read().split(b"\0") if v)
+
+
+def own_filter_installed(test, pid):
+    """Seccomp: 2, and the filter installed last is the build's."""
+    st = status(pid)
+    test.assertEqual(st["Seccomp"].strip(), "2")
+    filters = int(st["Seccomp_filters"])
+    test.assertGreaterEqual(filters, 2)
+    with ptrace_probe.Stopped(pid) as p:
+        test.assertEqual(p.seccomp_filter(filters - 1), ptrace_probe.bpf_from_c(BPF_C))
+    return st
 
 
 # ---------------------------------------------------------------- the checks
@@ -664,7 +734,7 @@ class RealSystemd(unittest.TestCase):
         self.assertTrue(entries)
         for e in entries:
             self.assertEqual(e["SYSLOG_IDENTIFIER"], "sockftpd")
-            self.assertRegex(e.get("_SYSTEMD_UNIT", ""), r"^sockftpd@.*\.service$")
+            self.assertRegex(e.get("_SYSTEMD_UNIT", ""), r"^sockftpd(-ftps)?@.*\.service$")
             self.assertIn("FTP_EVENT", e)
             self.assertIn("FTP_CLIENT_ADDRESS", e)
             self.assertIn("FTP_CLIENT_PORT", e)
@@ -702,13 +772,188 @@ class RealSystemd(unittest.TestCase):
             self.assertNotIn(pw.encode(), everything)
             self.assertNotIn(pw.encode(), verbose)
 
+    # ------------------------------------------------------------ FTPS
+
+    def test_6a_readme_implicit_ftps(self):
+        # the pair an administrator has, in the directory the steps run in
+        with open(CERT[0], "rb") as f:
+            BOX.write("/root/tls/tls.crt", f.read())
+        with open(CERT[1], "rb") as f:
+            BOX.write("/root/tls/tls.key", f.read(), 0o600)
+        BOX.sh("cd /root/tls\n" + readme_blocks()[2])
+        self.assertEqual(BOX.out(["systemctl", "is-active", "sockftpd-ftps.socket"]).strip(),
+                         "active")
+        self.assertEqual(BOX.out(["systemctl", "is-enabled", "sockftpd-ftps.socket"]).strip(),
+                         "enabled")
+        # the key stays root's: the user the sessions run as cannot read it
+        self.assertEqual(BOX.out(["stat", "-c", "%a %U:%G", "/etc/sockftpd/tls.crt",
+                                  "/etc/sockftpd/tls.key"]).split("\n")[:2],
+                         ["600 root:root"] * 2)
+        r = BOX.run(["setpriv", "--reuid=sockftpd", "--regid=sockftpd", "--clear-groups",
+                     "cat", "/etc/sockftpd/tls.key"], check=False)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn(b"Permission denied", r.stderr)
+        self.assertEqual(r.stdout, b"")
+        # anonymous, as /etc/default/sockftpd says: list and download
+        BOX.write("/srv/ftp/data.bin", DATA)
+        for host in ("127.0.0.1", "[::1]"):
+            url = "ftps://%s/" % host
+            self.assertIn(b"data.bin", ftps_curl(url).stdout)
+            self.assertEqual(sha(ftps_curl(url + "data.bin").stdout), sha(DATA))
+        # uploads: README's drop-in for the FTPS sessions too
+        BOX.sh(readme_blocks()[3])
+        up = "uploader:" + UPLOAD_PASSWORD
+        for i, host in enumerate(("127.0.0.1", "[::1]")):
+            url = "ftps://%s/" % host
+            data, name = DATA[i * 4217:], "ftps-%d.bin" % i
+            ftps_curl("-T", "-", "-u", up, url + name, input=data)
+            self.assertEqual(sha(BOX.read("/srv/upload/" + name)), sha(data))
+        self.assertEqual(BOX.out(["stat", "-c", "%U", "/srv/upload/ftps-0.bin"]).strip(),
+                         "sockftpd")
+        # a client that does not speak TLS gets nothing in clear
+        s = socket.create_connection(("127.0.0.1", 990), timeout=TIMEOUT)
+        try:
+            s.sendall(b"USER anonymous\r\n")
+            got = b""
+            while True:
+                chunk = first_bytes(s)
+                if not chunk:
+                    break
+                got += chunk
+            self.assertNotIn(b"220", got)
+        finally:
+            s.close()
+
+    def test_6b_walls_of_a_live_ftps_session(self):
+        f = ImplicitFtp("127.0.0.1", 990, CERT[0])
+        plain = Ftp("127.0.0.1", 21)
+        try:
+            self.assertTrue(f.greeting[0] == 220, f.greeting)
+            f.login("anonymous", ANON_PASSWORD)
+            unit = session_unit(f.sock.getsockname()[1])
+            self.assertTrue(unit.startswith("sockftpd-ftps@"), unit)
+            pid = session_pid(unit)
+            # the walls of sockftpd@.service, and the session's own filter
+            st = own_filter_installed(self, pid)
+            self.assertEqual(st["Uid"].split(), [str(sockftpd_uid())] * 4)
+            for cap in ("CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb"):
+                self.assertEqual(int(st[cap], 16), 0, cap)
+            self.assertEqual(st["NoNewPrivs"].strip(), "1")
+            log("  live FTPS session %s, host pid %d: Uid %s, Seccomp %s, Seccomp_filters %s"
+                % (unit, pid, st["Uid"].split()[0], st["Seccomp"].strip(),
+                   st["Seccomp_filters"].strip()))
+            # the pair it serves came through its own credentials: a
+            # read-only mount of its own, the files readable by sockftpd
+            # only; the certificate on the wire is the installed one
+            creds = "/run/credentials/" + unit
+            self.assertEqual(environ(pid).get("CREDENTIALS_DIRECTORY"), creds)
+            m = mounts(pid)
+            self.assertIn(creds, m)
+            self.assertIn("ro", m[creds][1])
+            self.assertEqual([p for p in m if p.startswith("/run/credentials/")], [creds])
+            key = "/proc/%d/root%s/tls.key" % (pid, creds)
+            kst = os.stat(key)
+            self.assertEqual((kst.st_uid, kst.st_mode & 0o777), (sockftpd_uid(), 0o400))
+            with open(key, "rb") as k, open(CERT[1], "rb") as orig:
+                self.assertEqual(k.read(), orig.read())
+            with open(CERT[0]) as c:
+                self.assertEqual(f.sock.getpeercert(binary_form=True),
+                                 ssl.PEM_cert_to_DER_cert(c.read()))
+            log("  %s: %s on %s" % (creds, m[creds][0], ",".join(m[creds][1])))
+            # a plain session at the same time sees no credentials at all
+            ppid = session_pid(session_unit(plain.sock.getsockname()[1]))
+            self.assertEqual(os.listdir("/proc/%d/root/run/credentials" % ppid), [])
+            # the session goes on after all this, over TLS
+            self.assertEqual(f.cmd("NOOP")[0], 200)
+            self.assertEqual(f.cmd("PBSZ 0")[0], 200)
+            # the exposure systemd gives the live FTPS instance
+            out = BOX.out(["systemd-analyze", "security", "--no-pager", unit])
+            e = re.search(r"Overall exposure level for \S+: (\d+\.\d+)", out)
+            self.assertIsNotNone(e, out)
+            T["exposure FTPS (live)"] = float(e.group(1))
+            log("  systemd-analyze security: %s" % e.group(0))
+            self.assertLessEqual(float(e.group(1)), MAX_EXPOSURE, out)
+        finally:
+            f.close()
+            plain.close()
+
+    def test_6c_renewal_and_a_missing_key(self):
+        # certbot's deploy hook, say: the next connection serves the new pair
+        new_cert, new_key = make_cert(CERTS.name, name="renewed")
+        for src, dst, mode in ((new_cert, "tls.crt.new", 0o600), (new_key, "tls.key.new", 0o600)):
+            with open(src, "rb") as f:
+                BOX.write("/etc/sockftpd/" + dst, f.read(), mode)
+        BOX.sh("cd /etc/sockftpd && mv tls.crt.new tls.crt && mv tls.key.new tls.key")
+        f = ImplicitFtp("127.0.0.1", 990, new_cert)
+        try:
+            with open(new_cert) as c:
+                self.assertEqual(f.sock.getpeercert(binary_form=True),
+                                 ssl.PEM_cert_to_DER_cert(c.read()))
+        finally:
+            f.close()
+        # no key: the session fails before sockftpd runs, and says so
+        BOX.run(["mv", "/etc/sockftpd/tls.key", "/etc/sockftpd/tls.key.away"])
+        try:
+            s = socket.create_connection(("127.0.0.1", 990), timeout=TIMEOUT)
+            port = s.getsockname()[1]
+            self.assertEqual(first_bytes(s), b"")
+            s.close()
+            unit = session_unit(port)
+            end = wait_unit_end(unit)
+            self.assertEqual(end["TEXT"], "Failed with result 'exit-code'.")
+            msgs = " | ".join(e["TEXT"] for e in unit_messages(unit))
+            log("  without the key: %s" % msgs)
+            self.assertIn("status=243/CREDENTIALS", msgs)
+        finally:
+            BOX.run(["mv", "/etc/sockftpd/tls.key.away", "/etc/sockftpd/tls.key"])
+        # the first pair again, as README installed it
+        BOX.sh("cd /root/tls && install -m 0600 tls.crt tls.key /etc/sockftpd/")
+        self.assertIn(b"data.bin", ftps_curl("ftps://127.0.0.1/").stdout)
+
+    def test_6d_readme_explicit_ftps_on_21(self):
+        BOX.sh(readme_blocks()[4])
+        up = "uploader:" + UPLOAD_PASSWORD
+        for i, host in enumerate(("127.0.0.1", "[::1]")):
+            url = "ftp://%s/" % host
+            data, name = DATA[:-i * 4217 - 1], "explicit-%d.bin" % i
+            ftps_curl("--ssl-reqd", "-T", "-", "-u", up, url + name, input=data)
+            self.assertEqual(sha(BOX.read("/srv/upload/" + name)), sha(data))
+            self.assertEqual(sha(ftps_curl("--ssl-reqd", "-u", up, url + name).stdout), sha(data))
+        self.assertIn(b"explicit-1.bin", ftps_curl("--ssl-reqd", "-u", up,
+                                                   "ftp://127.0.0.1/").stdout)
+        # anonymous over TLS too
+        self.assertEqual(sha(ftps_curl("--ssl-reqd", "ftp://127.0.0.1/data.bin").stdout),
+                         sha(DATA))
+        # --require-tls: no login in clear but anonymous's
+        r = curl("-u", up, "ftp://127.0.0.1/", check=False)
+        self.assertEqual(r.returncode, 67, r.stderr)      # 530 to USER: login denied
+        self.assertEqual(curl("ftp://127.0.0.1/hello.txt").stdout, b"hello from the real units\n")
+        # a live explicit session: TLS after AUTH, its own filter, its own
+        # credentials
+        f = explicit_ftp("::1")
+        try:
+            f.login("uploader", UPLOAD_PASSWORD)
+            unit = session_unit(f.sock.getsockname()[1])
+            self.assertTrue(unit.startswith("sockftpd@"), unit)
+            pid = session_pid(unit)
+            own_filter_installed(self, pid)
+            creds = "/run/credentials/" + unit
+            self.assertEqual([p for p in mounts(pid) if p.startswith("/run/credentials/")],
+                             [creds])
+            self.assertEqual(f.cmd("NOOP")[0], 200)
+        finally:
+            f.close()
+        # implicit FTPS on 990 is unchanged: it names the same credentials
+        self.assertEqual(sha(ftps_curl("ftps://127.0.0.1/data.bin").stdout), sha(DATA))
+
     def test_9_no_session_lost_a_wall(self):
         # in the whole run, no session went without its filter or openat2
         for text in ("system call filter not installed", "openat2() is not available"):
             self.assertEqual(journal("SYSLOG_IDENTIFIER=sockftpd", "--grep", re.escape(text)),
                              [], text)
-        n = BOX.out(["systemctl", "show", "-P", "NAccepted", "sockftpd.socket"]).strip()
-        log("  sockftpd.socket accepted %s connections in this run" % n)
+        for sock in ("sockftpd.socket", "sockftpd-ftps.socket"):
+            n = BOX.out(["systemctl", "show", "-P", "NAccepted", sock]).strip()
+            log("  %s accepted %s connections in this run" % (sock, n))
 
 
 def main():
