@@ -104,6 +104,7 @@ int check_config(const struct config *cfg, const struct origins *org)
 			say(true, "TLS certificate and key load and match");
 		else
 			say(false, "%s", err);
+		tls_free(t);
 	}
 	fflush(stdout);
 	if (problems)

@@ -106,6 +106,7 @@ int main(int argc, char *argv[])
 	struct held held = HELD_NONE;
 	struct activation act;
 	char err[512];
+	int status;
 
 	switch (configure(&cfg, &org, argc, argv, err, sizeof(err))) {
 	case OPTIONS_RUN:
@@ -154,8 +155,11 @@ int main(int argc, char *argv[])
 	/* No byte from the client is read before this. */
 	if (sandbox_enter(&cfg, &held, err, sizeof(err)) < 0) {
 		log_msg(LOG_ERR, "error", "%s", err);
+		tls_free(held.tls);
 		return 2;
 	}
 	session_init(&s, &cfg, &held, &act);
-	return session_run(&s);
+	status = session_run(&s);
+	tls_free(held.tls);
+	return status;
 }

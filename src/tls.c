@@ -373,6 +373,14 @@ struct tls *tls_setup(const struct config *cfg, char *err, size_t errcap)
 	return t;
 }
 
+void tls_free(struct tls *t)
+{
+	if (t) {
+		t->L->SSL_CTX_free(t->ctx);
+		free(t);
+	}
+}
+
 int tls_wrap(struct tls *t, struct chan *c, bool data, char *err, size_t errcap)
 {
 	const struct ssllib *L = t->L;

@@ -21,6 +21,9 @@ struct tls;
  * expired).  NULL with a one-line reason naming the file in err. */
 struct tls *tls_setup(const struct config *cfg, char *err, size_t errcap);
 
+/* The context back (at the end of the session). */
+void tls_free(struct tls *t);
+
 /* Put TLS under c (a plain, connected channel): from now on its operations
  * are TLS's.  data: a data connection (no tickets of its own).  0, or -1
  * with a reason. */

@@ -76,7 +76,7 @@ class TLSBase(unittest.TestCase):
         cls.srv = socket_activate(
             ["127.0.0.1:%d" % cls.port, "[::1]:%d" % cls.port6],
             args=["--users", cls.tree.users, "--anonymous", cls.tree.anon, "--login-delay", "0",
-                  "--tls-cert", cls.tree.cert, "--tls-key", cls.tree.key, "--sandbox=auto",
+                  "--tls-cert", cls.tree.cert, "--tls-key", cls.tree.key,
                   *cls.extra])
 
     @classmethod
