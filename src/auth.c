@@ -2,7 +2,6 @@
 #include "auth.h"
 
 #include <crypt.h>
-#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -11,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "dlsym.h"
 #include "log.h"
 
 #ifndef LIBCRYPT_SONAME
@@ -41,21 +41,20 @@ static __typeof__(&crypt_rn) load_crypt_rn(void)
 {
 	static __typeof__(&crypt_rn) fn;
 	static bool tried;
-	void *h, *sym;
+	char err[256];
+	void *h;
 
 	if (tried)
 		return fn;
 	tried = true;
 	h = dlopen(LIBCRYPT_SONAME, RTLD_NOW | RTLD_LOCAL);
-	sym = h ? dlsym(h, "crypt_rn") : NULL;
-	if (!sym) {
-		const char *e = dlerror();
-
-		log_msg(LOG_ERR, "error", "cannot load %s: %s", LIBCRYPT_SONAME,
-			e ? e : "no crypt_rn");
-		return NULL;
+	if (!h)
+		snprintf(err, sizeof(err), "%s", dlerror());
+	if (!h || dl_function(h, LIBCRYPT_SONAME, "crypt_rn", &fn, sizeof(fn), err,
+			      sizeof(err)) < 0) {
+		log_msg(LOG_ERR, "error", "cannot load %s: %s", LIBCRYPT_SONAME, err);
+		fn = NULL;
 	}
-	memcpy(&fn, &sym, sizeof(fn));
 	return fn;
 }
 

@@ -27,13 +27,13 @@ enum outcome reply(struct session *s, int code, const char *text)
 
 enum outcome replyf(struct session *s, int code, const char *fmt, ...)
 {
-	char text[REPLY_MAX];
 	va_list ap;
+	int r;
 
 	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
+	r = ctrl_vreplyf(&s->ctrl, code, fmt, ap);
 	va_end(ap);
-	return reply(s, code, text);
+	return sent(r);
 }
 
 enum outcome reply_lines(struct session *s, int code, const char *const *lines, size_t n)

@@ -282,15 +282,23 @@ int ctrl_reply(struct ctrl *c, int code, const char *text)
 	return ctrl_send(c, buf, reply_format(buf, sizeof(buf), code, text));
 }
 
-int ctrl_replyf(struct ctrl *c, int code, const char *fmt, ...)
+int ctrl_vreplyf(struct ctrl *c, int code, const char *fmt, va_list ap)
 {
 	char text[REPLY_MAX];
+
+	vsnprintf(text, sizeof(text), fmt, ap);
+	return ctrl_reply(c, code, text);
+}
+
+int ctrl_replyf(struct ctrl *c, int code, const char *fmt, ...)
+{
 	va_list ap;
+	int r;
 
 	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
+	r = ctrl_vreplyf(c, code, fmt, ap);
 	va_end(ap);
-	return ctrl_reply(c, code, text);
+	return r;
 }
 
 int ctrl_reply_lines(struct ctrl *c, int code, const char *const *lines, size_t n)

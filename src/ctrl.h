@@ -7,6 +7,7 @@
 #ifndef SOCKFTPD_CTRL_H
 #define SOCKFTPD_CTRL_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -92,6 +93,8 @@ int ctrl_send(struct ctrl *c, const void *buf, size_t len);
 int ctrl_reply(struct ctrl *c, int code, const char *text);
 int ctrl_replyf(struct ctrl *c, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+int ctrl_vreplyf(struct ctrl *c, int code, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
 int ctrl_reply_lines(struct ctrl *c, int code, const char *const *lines, size_t n);
 
 #endif

@@ -7,16 +7,10 @@
  * some 150 KiB of memory per process, which an idle session would keep for
  * nothing.  So it is dlopen()ed for that one call at start-up
  * and dlclose()d right after it (see docs/PERFORMANCE.md); inetd and pipe
- * sessions never load it.
- *
- * Journal lines do not need the library: they follow systemd's native
- * journal protocol (one datagram of FIELD=value lines to
- * /run/systemd/journal/socket; https://systemd.io/JOURNAL_NATIVE_PROTOCOL/,
- * a stable interface), which is what sd_journal_sendv() sends. */
+ * sessions never load it.  (Journal lines need no library either: log.c
+ * speaks the journal's native protocol.) */
 #ifndef SOCKFTPD_SDLIB_H
 #define SOCKFTPD_SDLIB_H
-
-#include <sys/uio.h>
 
 /* What systemd passed, as libsystemd sees it. */
 struct sdlib_fds {
@@ -30,17 +24,6 @@ struct sdlib_fds {
  * a negative errno from sd_listen_fds() comes back in fds->n. */
 int sdlib_listen_fds(struct sdlib_fds *fds);
 
-/* Journal lines: each iov one FIELD=value (no trailing newline), at most
- * SDLIB_JOURNAL_FIELDS of them.  0, or a negative errno (the caller falls
- * back to syslog). */
-#define SDLIB_JOURNAL_FIELDS 16
-
-struct sdlib {
-	int (*journal_sendv)(const struct iovec *iov, int n);
-};
-
-/* Never NULL: the journal needs no library. */
-const struct sdlib *sdlib_get(void);
 const char *sdlib_error(void);
 
 #endif

@@ -1,6 +1,8 @@
 /* ssllib.c - load OpenSSL on first use. */
 #include "ssllib.h"
 
+#include "dlsym.h"
+
 #include <dlfcn.h>
 #include <stdio.h>
 #include <string.h>
@@ -13,17 +15,9 @@ static struct ssllib lib;
 static int state; /* 0 not tried, 1 loaded, -1 failed */
 static char error[256];
 
-/* Object-to-function pointer conversion through memcpy keeps ISO C quiet. */
 static int sym(void *h, const char *name, void *fnptr, size_t size)
 {
-	void *p = dlsym(h, name);
-
-	if (!p) {
-		snprintf(error, sizeof(error), "%s: no symbol %s", LIBSSL_SONAME, name);
-		return -1;
-	}
-	memcpy(fnptr, &p, size);
-	return 0;
+	return dl_function(h, LIBSSL_SONAME, name, fnptr, size, error, sizeof(error));
 }
 
 const struct ssllib *ssllib_get(void)

@@ -7,7 +7,7 @@ import socket
 import ssl
 import subprocess
 
-from harness import TIMEOUT, Ftp
+from harness import TIMEOUT, Ftp, Ftp
 
 
 def openssl(*args, cwd=None):
@@ -81,45 +81,15 @@ class ImplicitFtp(Ftp):
         self.greeting = self.reply()
 
 
-class RawTLS:
+class RawTLS(Ftp):
     """A control connection driven by hand: AUTH TLS, then lines over TLS."""
 
     def __init__(self, host, port, ctx, server_hostname="localhost"):
-        self.raw = socket.create_connection((host, port), timeout=TIMEOUT)
+        super().__init__(host, port)
+        self.raw = self.sock
         self.ctx, self.host = ctx, server_hostname
-        self.sock = self.raw
-        self.buf = b""
-        self.greeting = self.reply()
-
-    def line(self):
-        while b"\r\n" not in self.buf:
-            chunk = self.sock.recv(65536)
-            if not chunk:
-                raise EOFError("closed; pending %r" % self.buf)
-            self.buf += chunk
-        line, self.buf = self.buf.split(b"\r\n", 1)
-        return line
-
-    def reply(self):
-        first = self.line()
-        code = int(first[:3])
-        text = [first[4:]]
-        if first[3:4] == b"-":
-            while True:
-                l = self.line()
-                text.append(l[4:] if l[:4] == b"%d " % code else l)
-                if l[:4] == b"%d " % code:
-                    break
-        return code, b"\n".join(text).decode("utf-8", "replace")
-
-    def cmd(self, text):
-        self.sock.sendall(text.encode() + b"\r\n")
-        return self.reply()
 
     def starttls(self):
         code, text = self.cmd("AUTH TLS")
         assert code == 234, (code, text)
         self.sock = self.ctx.wrap_socket(self.raw, server_hostname=self.host)
-
-    def close(self):
-        self.sock.close()
