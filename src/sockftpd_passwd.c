@@ -57,14 +57,12 @@ static void die(const char *fmt, ...)
 /* The whole file, NUL-terminated (empty when it does not exist yet). */
 static char *load(size_t *len, struct stat *st, bool *exists)
 {
-	char *text = malloc(FILE_MAX + 1);
+	static char text[FILE_MAX + 1];
 	int fd = open(file, O_RDONLY | O_CLOEXEC);
 	ssize_t n = 0;
 
 	*len = 0;
 	*exists = fd >= 0;
-	if (!text)
-		die("%s", "out of memory");
 	if (fd < 0 && errno != ENOENT)
 		die("%s: %s", file, strerror(errno));
 	if (fd >= 0) {
