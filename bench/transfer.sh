@@ -8,7 +8,10 @@
 #   (e) the same figures for vsftpd and pure-ftpd
 #
 #   bench/transfer.sh [BUILD_DIR]      (default: build)
-#   environment: REPS=3 (rounds), PASV_PORTS=LO-HI (default: kernel's pick)
+#   environment: REPS=3 (rounds), PASV_PORTS=LO-HI (default: kernel's pick),
+#                COMPARE=OTHER_BUILD_DIR (another build's sockftpd, e.g. an
+#                older commit's, measured in the same rounds as
+#                "sockftpd-$COMPARE_NAME", default name "compare")
 #
 # The client is bench/ftpbench.py (Python standard library only). Every
 # server serves the same directory to the same login, a throwaway local user
@@ -29,6 +32,13 @@ bin=$PWD/$build/src/sockftpd
 client=$PWD/bench/ftpbench.py
 REPS=${REPS:-3}
 PASV_PORTS=${PASV_PORTS:-}
+COMPARE=${COMPARE:-}
+COMPARE_NAME=${COMPARE_NAME:-compare}
+cmp_bin=""
+if [ -n "$COMPARE" ]; then
+	cmp_bin=$(cd "$COMPARE" && pwd)/src/sockftpd
+	[ -x "$cmp_bin" ] || { echo "no $cmp_bin" >&2; exit 1; }
+fi
 [ -x "$bin" ] || { echo "no $bin: build first (scripts/build.sh $build)" >&2; exit 1; }
 for c in python3 systemd-socket-activate openssl timeout setsid; do
 	command -v "$c" >/dev/null || { echo "$c is not installed" >&2; exit 1; }
@@ -149,6 +159,15 @@ if [ $root_ok = yes ] && "$bin" --help | grep -q -- --run-as; then
 fi
 [ -n "$PASV_PORTS" ] && set -- "$@" --pasv-ports="$PASV_PORTS"
 start_server sockftpd "$port" systemd-socket-activate -a -l "127.0.0.1:$port" -- "$scratch/sockftpd" "$@"
+if [ -n "$cmp_bin" ]; then
+	# the other build, with the same options (but --run-as where it lacks it)
+	cp "$cmp_bin" "$scratch/sockftpd-cmp"
+	sockftpd_id="$sockftpd_id; sockftpd-$COMPARE_NAME: $cmp_bin, built $(date -r "$cmp_bin" '+%F %T')"
+	"$cmp_bin" --help | grep -q -- --run-as || set -- $(printf '%s\n' "$@" | grep -v -- '^--run-as=')
+	port=$(free_port)
+	start_server "sockftpd-$COMPARE_NAME" "$port" systemd-socket-activate -a -l "127.0.0.1:$port" -- \
+		"$scratch/sockftpd-cmp" "$@"
+fi
 
 if [ $root_ok = yes ]; then
 	# vsftpd: standalone, foreground, the same user chrooted to the same home

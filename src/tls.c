@@ -359,7 +359,11 @@ struct tls *tls_setup(const struct config *cfg, char *err, size_t errcap)
 		return NULL;
 	}
 	t->L = L;
-	if (L->OPENSSL_init_ssl(0, NULL) != 1 || !(t->ctx = L->SSL_CTX_new(L->TLS_server_method())) ||
+	/* no clean-up at exit: the process ends with the session, and the
+	 * kernel takes its memory back at once (OpenSSL's atexit handler
+	 * walked and freed every provider, method and error string) */
+	if (L->OPENSSL_init_ssl(OPENSSL_INIT_NO_ATEXIT, NULL) != 1 ||
+	    !(t->ctx = L->SSL_CTX_new(L->TLS_server_method())) ||
 	    getrandom(t->token, sizeof(t->token), 0) != sizeof(t->token)) {
 		snprintf(err, errcap, "TLS: cannot make a context: %s", ssl_reason(L));
 		free(t);

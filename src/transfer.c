@@ -310,9 +310,24 @@ static enum xfer_status splice_recv(struct xfer *x, int ffd)
 	return st;
 }
 
+/* Write the bytes gathered in iobuf (converted from CRLF in TYPE A). */
+static enum xfer_status flush_in(struct xfer *x, int ffd, struct ascii_in *conv, bool ascii,
+				 size_t *fill)
+{
+	size_t n = *fill;
+
+	*fill = 0;
+	if (!n)
+		return XFER_DONE;
+	if (ascii)
+		return write_file(x, ffd, convbuf, ascii_from_crlf(conv, iobuf, n, convbuf));
+	return write_file(x, ffd, iobuf, n);
+}
+
 enum xfer_status xfer_recv_file(struct xfer *x, int ffd, bool ascii)
 {
 	struct ascii_in conv = {false};
+	size_t fill = 0, cap = chunk(x, sizeof(iobuf));
 
 	if (!ascii && chan_can_splice(x->data) && !(fcntl(ffd, F_GETFL) & O_APPEND)) {
 		enum xfer_status st = splice_recv(x, ffd);
@@ -321,32 +336,40 @@ enum xfer_status xfer_recv_file(struct xfer *x, int ffd, bool ascii)
 			return st;
 	}
 	for (;;) {
-		enum xfer_status st = pace(x, true);
+		enum xfer_status st;
 		ssize_t n;
 
-		if (st == XFER_DONE)
-			st = wait_data(x, CHAN_READ, true);
-		if (st != XFER_DONE)
-			return st;
-		n = chan_read(x->data, iobuf, chunk(x, sizeof(iobuf)));
+		/* A secure channel hands out one record (16 KiB) per read: the
+		 * records it already holds are gathered and written to the file
+		 * at once.  Before any wait, what was gathered is written. */
+		if (!fill || fill == cap || !chan_pending(x->data)) {
+			st = flush_in(x, ffd, &conv, ascii, &fill);
+			if (st == XFER_DONE)
+				st = pace(x, true);
+			if (st == XFER_DONE)
+				st = wait_data(x, CHAN_READ, true);
+			if (st != XFER_DONE)
+				return st;
+		}
+		n = chan_read(x->data, iobuf + fill, cap - fill);
 		if (n < 0) {
-			if (errno == EAGAIN)
+			int e = errno;
+
+			if (e == EAGAIN)
 				continue;
-			return net_error(x);
+			st = flush_in(x, ffd, &conv, ascii, &fill);
+			errno = e;
+			return st == XFER_DONE ? net_error(x) : st;
 		}
 		if (n == 0) {
-			st = write_file(x, ffd, convbuf,
-					ascii ? ascii_from_crlf_end(&conv, convbuf) : 0);
+			st = flush_in(x, ffd, &conv, ascii, &fill);
+			if (st == XFER_DONE)
+				st = write_file(x, ffd, convbuf,
+						ascii ? ascii_from_crlf_end(&conv, convbuf) : 0);
 			return st == XFER_DONE ? upload_ended(x) : st;
 		}
 		moved(x, (size_t)n);
-		if (ascii)
-			st = write_file(x, ffd, convbuf,
-					ascii_from_crlf(&conv, iobuf, (size_t)n, convbuf));
-		else
-			st = write_file(x, ffd, iobuf, (size_t)n);
-		if (st != XFER_DONE)
-			return st;
+		fill += (size_t)n;
 	}
 }
 
