@@ -202,6 +202,9 @@ def stat_of(pid):
         return f.read().rsplit(")", 1)[1].split()
 
 
+SERVERS = {}    # subreaper pid -> server pid
+
+
 def server_cpu(pid, settle=10.0):
     """CPU seconds of a server started by `serve` (pid: the subreaper):
     the server's own (its listener's accept and fork) and that of every
@@ -209,10 +212,17 @@ def server_cpu(pid, settle=10.0):
     (bounded wait); None without a pid."""
     if not pid:
         return None
-    kids = children_of(pid)
-    if not kids:
-        return None
-    server = min(kids, key=lambda k: int(stat_of(k)[19]))    # the first started
+    server = SERVERS.get(pid)
+    if server is None:
+        started = {}
+        for k in children_of(pid):
+            try:
+                started[k] = int(stat_of(k)[19])
+            except OSError:
+                pass            # an orphaned session, reaped meanwhile
+        if not started:
+            return None
+        server = SERVERS[pid] = min(started, key=started.get)   # the first started
     end = time.monotonic() + settle
     while time.monotonic() < end and (children_of(server) or len(children_of(pid)) > 1):
         time.sleep(0.01)
