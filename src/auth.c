@@ -10,8 +10,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "account.h"
 #include "dlsym.h"
+#include "fdpass.h"
 #include "log.h"
+#include "monitor_proto.h"
 
 #ifndef LIBCRYPT_SONAME
 #define LIBCRYPT_SONAME "libcrypt.so.1"
@@ -64,21 +67,37 @@ static bool password_ok(const char *pass, const char *hash)
 {
 	static struct crypt_data cd;
 	__typeof__(&crypt_rn) crypt_fn = load_crypt_rn();
-	bool locked = hash[0] == '!';
+	bool locked = hash[0] == '!', ok;
 	const char *h;
 
 	if (!crypt_fn)
 		return false;
+
 	memset(&cd, 0, sizeof(cd));
 	h = crypt_fn(pass, hash + locked, &cd, sizeof(cd));
-	return !locked && h && h[0] != '*' && same(h, hash);
+	ok = !locked && h && h[0] != '*' && same(h, hash);
+	explicit_bzero(&cd, sizeof(cd));
+	return ok;
 }
 
-static int check_users_file(const char *file, int fd, const char *user, const char *pass,
-			    struct login *out)
+/* What reading the users file leaves in memory (its lines, every user's
+ * hash) is cleared before returning: the monitor forks user processes,
+ * which must not find other users' hashes in what they inherit. */
+static void scrub(char *line, struct user_entry *e, struct user_entry *first,
+		  char *iobuf, size_t iolen)
+{
+	explicit_bzero(line, USER_LINE_MAX);
+	explicit_bzero(e, sizeof(*e));
+	explicit_bzero(first, sizeof(*first));
+	explicit_bzero(iobuf, iolen);
+}
+
+int auth_users_file(const char *file, int fd, const char *user, const char *pass,
+		    struct user_entry *out)
 {
 	static struct user_entry e, first;
-	char line[USER_NAME_MAX + USER_HASH_MAX + USER_HOME_MAX + 8];
+	static char iobuf[BUFSIZ];
+	char line[USER_LINE_MAX];
 	unsigned lineno = 0;
 	bool found = false, have_first = false, ok = false;
 	FILE *f;
@@ -97,6 +116,7 @@ static int check_users_file(const char *file, int fd, const char *user, const ch
 		log_msg(LOG_ERR, "error", "users file %s: %s", file, strerror(errno));
 		return -1;
 	}
+	setvbuf(f, iobuf, _IOFBF, sizeof(iobuf));
 	while (fgets(line, sizeof(line), f)) {
 		size_t len = strlen(line);
 		const char *why = NULL;
@@ -138,10 +158,7 @@ static int check_users_file(const char *file, int fd, const char *user, const ch
 				ok = false;
 				continue;
 			}
-			snprintf(out->name, sizeof(out->name), "%s", e.name);
-			snprintf(out->root, sizeof(out->root), "%s", e.home);
-			out->rw = e.rw;
-			out->anonymous = false;
+			*out = e;
 		}
 	}
 	if (ferror(f))
@@ -151,39 +168,146 @@ static int check_users_file(const char *file, int fd, const char *user, const ch
 	 * not tell which names exist. */
 	if (!found && have_first)
 		(void)password_ok(pass, first.hash);
+	if (ok)
+		explicit_bzero(out->hash, sizeof(out->hash));  /* no business of the caller's */
+	scrub(line, &e, &first, iobuf, sizeof(iobuf));
 	return ok ? 0 : -1;
 }
 
-int auth_check(const struct config *cfg, const struct held *held, const char *user,
-	       const char *pass, struct login *out)
+static enum auth_result anonymous(const struct config *cfg, const struct held *held,
+				  struct login *out)
 {
-	memset(out, 0, sizeof(*out));
-	out->root_fd = -1;
-	if (auth_is_anonymous(cfg, user)) {
-		struct stat st;
-		int r;
+	struct stat st;
+	int r;
 
-		if (held->anonymous_fd >= 0) {
-			out->root_fd = fcntl(held->anonymous_fd, F_DUPFD_CLOEXEC, 0);
-			if (out->root_fd < 0)
-				return -1;
-			r = 0;
-			st.st_mode = S_IFDIR;
-		} else {
-			r = stat(cfg->anonymous_root, &st);
-		}
-		if (r < 0 || !S_ISDIR(st.st_mode)) {
-			log_msg(LOG_ERR, "error", "--anonymous %s: %s", cfg->anonymous_root,
-				r < 0 ? strerror(errno) : "not a directory");
-			return -1;
-		}
-		snprintf(out->name, sizeof(out->name), "anonymous");
-		snprintf(out->root, sizeof(out->root), "%s", cfg->anonymous_root);
-		out->anonymous = true;
-		out->rw = false;
-		return 0;
+	if (held->anonymous_fd >= 0) {
+		out->root_fd = fcntl(held->anonymous_fd, F_DUPFD_CLOEXEC, 0);
+		if (out->root_fd < 0)
+			return AUTH_FAILED;
+		r = 0;
+		st.st_mode = S_IFDIR;
+	} else {
+		r = stat(cfg->anonymous_root, &st);
 	}
+	if (r < 0 || !S_ISDIR(st.st_mode)) {
+		log_msg(LOG_ERR, "error", "--anonymous %s: %s", cfg->anonymous_root,
+			r < 0 ? strerror(errno) : "not a directory");
+		return AUTH_FAILED;
+	}
+	snprintf(out->name, sizeof(out->name), "anonymous");
+	snprintf(out->root, sizeof(out->root), "%s", cfg->anonymous_root);
+	out->anonymous = true;
+	out->rw = false;
+	return AUTH_OK;
+}
+
+/* Without a monitor the file work runs in this process: a login whose
+ * account is another uid or gid cannot have it. */
+static bool account_is_mine(const struct config *cfg, const struct user_entry *e)
+{
+	struct account a;
+	char why[300];
+
+	if (e->account == ACCOUNT_DEFAULT)
+		return true;
+	if (account_resolve(e, cfg->run_as, &a, why, sizeof(why)) < 0) {
+		log_msg(LOG_ERR, "error", "users file %s: user %s: %s", cfg->users_file, e->name,
+			why);
+		return false;
+	}
+	if (a.uid == geteuid() && a.gid == getegid())
+		return true;
+	log_msg(LOG_ERR, "error", "users file %s: user %s: account %s (uid %u, gid %u) needs a "
+		"root start; this process runs as uid %u, gid %u and cannot switch",
+		cfg->users_file, e->name, a.name, (unsigned)a.uid, (unsigned)a.gid,
+		(unsigned)geteuid(), (unsigned)getegid());
+	return false;
+}
+
+/* The monitor checks the password and starts the user process. */
+static enum auth_result via_monitor(int mon, const char *user, const char *pass,
+				    struct login *out)
+{
+	static struct mon_request rq;
+	static unsigned char buf[MON_MSG_MAX];
+	struct mon_reply rp;
+	size_t n;
+	ssize_t got;
+	int fd;
+
+	memset(&rq, 0, sizeof(rq));
+	rq.type = MON_AUTH;
+	snprintf(rq.user, sizeof(rq.user), "%s", user);
+	snprintf(rq.pass, sizeof(rq.pass), "%s", pass);
+	n = mon_format_request(buf, sizeof(buf), &rq);
+	explicit_bzero(rq.pass, sizeof(rq.pass));
+	if (n == 0)
+		return AUTH_FAILED;
+	got = fdpass_send(mon, buf, n, -1);
+	explicit_bzero(buf, n);
+	if (got < 0)
+		return AUTH_BROKEN;
+	got = fdpass_recv(mon, buf, sizeof(buf), &fd);
+	if (got <= 0 || mon_parse_reply(buf, (size_t)got, &rp) < 0 ||
+	    (rp.type == MON_AUTH_OK) != (fd >= 0) ||
+	    (rp.type != MON_AUTH_OK && rp.type != MON_AUTH_FAIL)) {
+		if (fd >= 0)
+			close(fd);
+		return AUTH_BROKEN;
+	}
+	if (rp.type == MON_AUTH_FAIL)
+		return rp.last ? AUTH_FAILED_LAST : AUTH_FAILED_WAITED;
+	snprintf(out->name, sizeof(out->name), "%s", rp.name);
+	snprintf(out->root, sizeof(out->root), "%s", rp.root);
+	out->files_fd = fd;
+	out->uid = rp.uid;
+	out->gid = rp.gid;
+	out->rw = rp.rw;
+	return AUTH_OK;
+}
+
+enum auth_result auth_check(const struct config *cfg, const struct held *held,
+			    const char *user, const char *pass, struct login *out)
+{
+	static struct user_entry e;
+
+	memset(out, 0, sizeof(*out));
+	out->root_fd = out->files_fd = -1;
+	out->uid = (unsigned)geteuid();
+	out->gid = (unsigned)getegid();
+	if (auth_is_anonymous(cfg, user))
+		return anonymous(cfg, held, out);
 	if (!cfg->users_file)
+		return AUTH_FAILED;
+	if (held->monitor_fd >= 0)
+		return via_monitor(held->monitor_fd, user, pass, out);
+	if (auth_users_file(cfg->users_file, held->users_fd, user, pass, &e) < 0 ||
+	    !account_is_mine(cfg, &e))
+		return AUTH_FAILED;
+	snprintf(out->name, sizeof(out->name), "%s", e.name);
+	snprintf(out->root, sizeof(out->root), "%s", e.home);
+	out->rw = e.rw;
+	return AUTH_OK;
+}
+
+int auth_logout(const struct held *held)
+{
+	struct mon_request rq = {.type = MON_LOGOUT};
+	unsigned char buf[64];
+	struct mon_reply rp;
+	size_t n = mon_format_request(buf, sizeof(buf), &rq);
+	ssize_t got;
+	int fd;
+
+	if (held->monitor_fd < 0)
+		return 0;
+	if (fdpass_send(held->monitor_fd, buf, n, -1) < 0)
 		return -1;
-	return check_users_file(cfg->users_file, held->users_fd, user, pass, out);
+	got = fdpass_recv(held->monitor_fd, buf, sizeof(buf), &fd);
+	if (fd >= 0)
+		close(fd);
+	if (got <= 0 || fd >= 0 || mon_parse_reply(buf, (size_t)got, &rp) < 0 ||
+	    rp.type != MON_LOGGED_OUT)
+		return -1;
+	return 0;
 }

@@ -1,5 +1,7 @@
 /* auth.h - credential back-ends: anonymous, and virtual users from a file
- * checked with crypt(3).  Nothing is read before the client sends PASS. */
+ * checked with crypt(3), here or (a root start) in the monitor, which also
+ * starts the login's user process.  Nothing is read before the client
+ * sends PASS. */
 #ifndef SOCKFTPD_AUTH_H
 #define SOCKFTPD_AUTH_H
 
@@ -13,18 +15,38 @@
 struct login {
 	char name[USER_NAME_MAX];
 	char root[USER_HOME_MAX];
-	int root_fd;        /* the root already open (privileges dropped), or -1 */
+	int root_fd;        /* the root already open here, or -1 */
+	int files_fd;       /* the user process's socket (through the monitor), or -1 */
+	unsigned uid, gid;  /* the identity the login's file work runs as */
 	bool rw;
 	bool anonymous;
+};
+
+enum auth_result {
+	AUTH_OK,
+	AUTH_FAILED,          /* the caller waits the failure delay */
+	AUTH_FAILED_WAITED,   /* the monitor waited it already */
+	AUTH_FAILED_LAST,     /* (monitor) waited, and no attempt is left */
+	AUTH_BROKEN,          /* the monitor is gone or broke the protocol */
 };
 
 /* Is this a name that logs in anonymously (when --anonymous is set)? */
 bool auth_is_anonymous(const struct config *cfg, const char *user);
 
-/* Check user and password.  Returns 0 and fills out, or -1.  Problems an
- * administrator must see (unreadable file, malformed line, missing home) are
- * logged with the file name and line number. */
-int auth_check(const struct config *cfg, const struct held *held, const char *user,
-	       const char *pass, struct login *out);
+/* Check user and password and fill out.  Problems an administrator must
+ * see (unreadable file, malformed line, missing home, an account this
+ * process cannot take) are logged with the file name and line number. */
+enum auth_result auth_check(const struct config *cfg, const struct held *held,
+			    const char *user, const char *pass, struct login *out);
+
+/* The users file's entry of user, when pass is its password and its home a
+ * directory; an unknown user costs a hash too.  file is read through fd
+ * when it is not -1.  0, or -1. */
+int auth_users_file(const char *file, int fd, const char *user, const char *pass,
+		    struct user_entry *e);
+
+/* A login made through the monitor ends (its user process too).  0, or -1
+ * when the monitor is gone. */
+int auth_logout(const struct held *held);
 
 #endif

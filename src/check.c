@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "account.h"
 #include "tls.h"
 #include "users.h"
 
@@ -40,10 +41,35 @@ static void check_dir(const char *what, const char *dir)
 		    S_ISDIR(st.st_mode) ? " is a directory" : ": not a directory");
 }
 
-/* Every line of the users file parses and every home is a directory. */
-static void check_users(const char *file)
+/* The identity a user's file work takes: it exists and is not root's;
+ * without root, it is this process's own (no switch is possible). */
+static void check_account(const struct config *cfg, const struct user_entry *e)
 {
-	char line[USER_NAME_MAX + USER_HASH_MAX + USER_HOME_MAX + 8];
+	struct account a;
+	char why[300];
+
+	if (e->account == ACCOUNT_DEFAULT)
+		return;  /* the user the server runs as: see run-as below */
+	if (account_resolve(e, cfg->run_as, &a, why, sizeof(why)) < 0) {
+		say(false, "users file %s: user %s: %s", cfg->users_file, e->name, why);
+		return;
+	}
+	if (geteuid() != 0 && (a.uid != geteuid() || a.gid != getegid())) {
+		say(false, "users file %s: user %s: account %s (uid %u, gid %u) needs a root start "
+		    "(this check runs as uid %u)", cfg->users_file, e->name, a.name,
+		    (unsigned)a.uid, (unsigned)a.gid, (unsigned)geteuid());
+		return;
+	}
+	say(true, "user %s: file work as %s (uid %u, gid %u)", e->name, a.name, (unsigned)a.uid,
+	    (unsigned)a.gid);
+}
+
+/* Every line of the users file parses, every home is a directory, every
+ * account can be taken. */
+static void check_users(const struct config *cfg)
+{
+	const char *file = cfg->users_file;
+	char line[USER_LINE_MAX];
 	static struct user_entry e;
 	unsigned lineno = 0, users = 0;
 	FILE *f = fopen(file, "re");
@@ -68,6 +94,7 @@ static void check_users(const char *file)
 			users++;
 			snprintf(what, sizeof(what), "home of %s:", e.name);
 			check_dir(what, e.home);
+			check_account(cfg, &e);
 			break;
 		}
 		}
@@ -88,7 +115,7 @@ int check_config(const struct config *cfg, const struct origins *org)
 	if (cfg->anonymous_root)
 		check_dir("anonymous root", cfg->anonymous_root);
 	if (cfg->users_file)
-		check_users(cfg->users_file);
+		check_users(cfg);
 	if (!cfg->anonymous_root && !cfg->users_file)
 		say(true, "no logins configured (--anonymous, --users): every USER gets 530");
 	if (geteuid() == 0) {

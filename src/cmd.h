@@ -54,8 +54,6 @@ HANDLER(cmd_appe);
 HANDLER(cmd_stou);
 HANDLER(cmd_rest);
 HANDLER(cmd_abor);
-/* A session stopped by a signal removes its upload's temporary file. */
-void upload_guard_install(void);
 
 /* cmd_list.c */
 HANDLER(cmd_list);

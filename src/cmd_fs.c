@@ -1,15 +1,13 @@
 /* cmd_fs.c - navigation and file operations: CWD, CDUP, PWD, MKD, RMD, DELE,
- * RNFR, RNTO, SIZE, MDTM, SITE CHMOD. */
+ * RNFR, RNTO, SIZE, MDTM, SITE CHMOD.  The file work itself is done where
+ * the login's files are (files.c). */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "cmd.h"
 #include "listing.h"
-#include "log.h"
 
 /* Reply with 257 "path" text. */
 static enum outcome reply_257(struct session *s, const char *vpath, const char *text)
@@ -20,24 +18,32 @@ static enum outcome reply_257(struct session *s, const char *vpath, const char *
 	return replyf(s, 257, "\"%s\" %s", q, text);
 }
 
-static enum outcome change_dir(struct session *s, const char *arg, size_t len)
+/* Resolve the client's path and run op on it: GO_ON with res, or the
+ * reply's outcome (a bad path, the file process gone). */
+static enum outcome path_op(struct session *s, enum fop op, const char *arg, size_t len,
+			    struct fop_request *rq, struct fop_result *res)
 {
-	char vpath[VPATH_MAX];
-	enum outcome r = resolve(s, arg, len, vpath);
-	int fd, e = 0;
+	enum outcome r = resolve(s, arg, len, rq->path);
+	int fd;
 
 	if (r != GO_ON)
 		return r;
-	fd = vfs_open(&s->vfs, vpath, O_PATH | O_DIRECTORY, 0);
-	if (fd < 0)
-		return reply_errno(s, errno);
-	/* O_PATH does not check search permission: ask for it. */
-	if (faccessat(fd, ".", X_OK, AT_EACCESS) < 0)
-		e = errno;
-	close(fd);
-	if (e)
-		return reply_errno(s, e);
-	memcpy(s->vfs.cwd, vpath, strlen(vpath) + 1);
+	rq->op = op;
+	r = file_op(s, rq, res, &fd);
+	return r;
+}
+
+static enum outcome change_dir(struct session *s, const char *arg, size_t len)
+{
+	struct fop_request rq = {0};
+	struct fop_result res;
+	enum outcome r = path_op(s, FOP_CWD, arg, len, &rq, &res);
+
+	if (r != GO_ON)
+		return r;
+	if (res.err)
+		return reply_errno(s, res.err);
+	memcpy(s->vfs.cwd, rq.path, strlen(rq.path) + 1);
 	return reply(s, 250, "Directory successfully changed.");
 }
 
@@ -58,125 +64,102 @@ enum outcome cmd_pwd(struct session *s, const struct command *cmd)
 	return reply_257(s, s->vfs.cwd, "is the current directory.");
 }
 
-/* Refuse read-only logins, resolve, open the parent: the common start of
- * every command that changes a name.  GO_ON with *fd open, or the reply's
- * outcome. */
-static enum outcome writable_parent(struct session *s, const char *arg, size_t len,
-				    char *vpath, const char **name, int *fd)
+/* Refuse read-only logins, then run a request that changes a name. */
+static enum outcome write_op(struct session *s, enum fop op, const char *arg, size_t len,
+			     struct fop_request *rq, struct fop_result *res)
 {
 	enum outcome r = need_write(s);
 
-	if (r == GO_ON)
-		r = resolve(s, arg, len, vpath);
-	if (r != GO_ON)
-		return r;
-	*fd = vfs_open_parent(&s->vfs, vpath, name);
-	return *fd < 0 ? reply_errno(s, errno) : GO_ON;
-}
-
-/* The errno of a call that returned r (0 when it succeeded). */
-static int err_of(int r)
-{
-	return r < 0 ? errno : 0;
+	return r != GO_ON ? r : path_op(s, op, arg, len, rq, res);
 }
 
 enum outcome cmd_mkd(struct session *s, const struct command *cmd)
 {
-	char vpath[VPATH_MAX];
-	const char *name;
-	int fd, e;
-	enum outcome r = writable_parent(s, cmd->arg, cmd->arg_len, vpath, &name, &fd);
+	struct fop_request rq = {0};
+	struct fop_result res;
+	enum outcome r = write_op(s, FOP_MKDIR, cmd->arg, cmd->arg_len, &rq, &res);
 
 	if (r != GO_ON)
 		return r;
-	e = err_of(mkdirat(fd, name, 0777));
-	close(fd);
-	return e ? reply_errno(s, e) : reply_257(s, vpath, "created.");
+	return res.err ? reply_errno(s, res.err) : reply_257(s, rq.path, "created.");
 }
 
-static enum outcome unlink_reply(struct session *s, const struct command *cmd, int flags)
+static enum outcome unlink_reply(struct session *s, const struct command *cmd, enum fop op)
 {
-	char vpath[VPATH_MAX];
-	const char *name;
-	int fd, e;
-	enum outcome r = writable_parent(s, cmd->arg, cmd->arg_len, vpath, &name, &fd);
+	struct fop_request rq = {0};
+	struct fop_result res;
+	enum outcome r = write_op(s, op, cmd->arg, cmd->arg_len, &rq, &res);
 
 	if (r != GO_ON)
 		return r;
-	e = err_of(unlinkat(fd, name, flags));
-	close(fd);
-	if (e == EISDIR && !flags)
+	if (res.err == EISDIR && op == FOP_DELETE)
 		return reply(s, 550, "Is a directory: use RMD.");
-	if (e)
-		return reply_errno(s, e);
-	return reply(s, 250, flags ? "Directory removed." : "File deleted.");
+	if (res.err)
+		return reply_errno(s, res.err);
+	return reply(s, 250, op == FOP_RMDIR ? "Directory removed." : "File deleted.");
 }
 
 enum outcome cmd_rmd(struct session *s, const struct command *cmd)
 {
-	return unlink_reply(s, cmd, AT_REMOVEDIR);
+	return unlink_reply(s, cmd, FOP_RMDIR);
 }
 
 enum outcome cmd_dele(struct session *s, const struct command *cmd)
 {
-	return unlink_reply(s, cmd, 0);
+	return unlink_reply(s, cmd, FOP_DELETE);
 }
 
 enum outcome cmd_rnfr(struct session *s, const struct command *cmd)
 {
-	char vpath[VPATH_MAX];
-	const char *name;
-	struct stat st;
-	int fd, e;
-	enum outcome r = writable_parent(s, cmd->arg, cmd->arg_len, vpath, &name, &fd);
+	struct fop_request rq = {0};
+	struct fop_result res;
+	enum outcome r = write_op(s, FOP_RNFR, cmd->arg, cmd->arg_len, &rq, &res);
 
 	if (r != GO_ON)
 		return r;
-	e = err_of(fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW));
-	close(fd);
-	if (e)
-		return reply_errno(s, e);
-	memcpy(s->rnfr, vpath, strlen(vpath) + 1);
+	if (res.err)
+		return reply_errno(s, res.err);
+	memcpy(s->rnfr, rq.path, strlen(rq.path) + 1);
 	return reply(s, 350, "Ready for RNTO.");
 }
 
 enum outcome cmd_rnto(struct session *s, const struct command *cmd)
 {
-	char from[VPATH_MAX], vpath[VPATH_MAX];
-	const char *fname, *tname;
-	int ffd, tfd, e;
+	struct fop_request rq = {0};
+	struct fop_result res;
 	enum outcome r;
+	int fd;
 
 	if (!s->rnfr[0])
 		return reply(s, 503, "RNFR required first.");
-	memcpy(from, s->rnfr, sizeof(from));
+	memcpy(rq.path, s->rnfr, sizeof(rq.path));
 	s->rnfr[0] = '\0';
-	r = writable_parent(s, cmd->arg, cmd->arg_len, vpath, &tname, &tfd);
+	r = need_write(s);
+	if (r == GO_ON)
+		r = resolve(s, cmd->arg, cmd->arg_len, rq.path2);
 	if (r != GO_ON)
 		return r;
-	ffd = vfs_open_parent(&s->vfs, from, &fname);
-	e = ffd < 0 ? errno : err_of(renameat(ffd, fname, tfd, tname));
-	if (ffd >= 0)
-		close(ffd);
-	close(tfd);
-	return e ? reply_errno(s, e) : reply(s, 250, "Rename successful.");
+	rq.op = FOP_RENAME;
+	r = file_op(s, &rq, &res, &fd);
+	if (r != GO_ON)
+		return r;
+	return res.err ? reply_errno(s, res.err) : reply(s, 250, "Rename successful.");
 }
 
 /* stat a path, following symlinks inside the root: GO_ON, or the reply's
  * outcome. */
 static enum outcome stat_path(struct session *s, const struct command *cmd, struct stat *st)
 {
-	char vpath[VPATH_MAX];
-	enum outcome r = resolve(s, cmd->arg, cmd->arg_len, vpath);
-	int fd, e;
+	struct fop_request rq = {0};
+	struct fop_result res;
+	enum outcome r = path_op(s, FOP_STAT, cmd->arg, cmd->arg_len, &rq, &res);
 
 	if (r != GO_ON)
 		return r;
-	fd = vfs_open(&s->vfs, vpath, O_PATH, 0);
-	e = fd < 0 ? errno : err_of(fstat(fd, st));
-	if (fd >= 0)
-		close(fd);
-	return e ? reply_errno(s, e) : GO_ON;
+	if (res.err)
+		return reply_errno(s, res.err);
+	*st = res.st;
+	return GO_ON;
 }
 
 enum outcome cmd_size(struct session *s, const struct command *cmd)
@@ -212,11 +195,11 @@ enum outcome cmd_mdtm(struct session *s, const struct command *cmd)
 
 enum outcome cmd_site_chmod(struct session *s, const char *arg, size_t len)
 {
-	char vpath[VPATH_MAX];
-	const char *sp = memchr(arg, ' ', len), *name;
+	struct fop_request rq = {0};
+	struct fop_result res;
+	const char *sp = memchr(arg, ' ', len);
 	unsigned mode = 0;
 	size_t i;
-	int fd, e;
 	enum outcome r;
 
 	if (!sp || sp == arg || (size_t)(sp - arg) > 4)
@@ -229,14 +212,11 @@ enum outcome cmd_site_chmod(struct session *s, const char *arg, size_t len)
 	/* no set-id bits from a remote user */
 	if (mode > 01777)
 		return reply(s, 501, "Mode not allowed.");
-	r = writable_parent(s, sp + 1, len - (size_t)(sp + 1 - arg), vpath, &name, &fd);
+	rq.arg = mode;
+	r = write_op(s, FOP_CHMOD, sp + 1, len - (size_t)(sp + 1 - arg), &rq, &res);
 	if (r != GO_ON)
 		return r;
-	/* fchmodat does not follow a final symlink out of the root: it cannot
-	 * change a symlink's mode on Linux and fails with EOPNOTSUPP */
-	e = err_of(fchmodat(fd, name, mode, AT_SYMLINK_NOFOLLOW));
-	close(fd);
-	if (e == EOPNOTSUPP)
+	if (res.err == EOPNOTSUPP)
 		return reply(s, 550, "Cannot change the mode of a symbolic link.");
-	return e ? reply_errno(s, e) : reply(s, 200, "SITE CHMOD command ok.");
+	return res.err ? reply_errno(s, res.err) : reply(s, 200, "SITE CHMOD command ok.");
 }

@@ -1,13 +1,21 @@
 /* cmd_login.c - USER, PASS, REIN, ACCT. */
+#include <fcntl.h>
 #include <string.h>
 #include <time.h>
 
 #include "cmd.h"
 #include "deadline.h"
 #include "log.h"
+#include "monitor_proto.h"
 
 static void logout(struct session *s)
 {
+	/* a login through the monitor: its user process ends with it */
+	bool remote = s->files.sock >= 0;
+
+	files_close(&s->files);
+	if (remote && auth_logout(s->held) < 0)
+		files_lost(s);
 	s->logged_in = false;
 	s->have_user = false;
 	s->user[0] = '\0';
@@ -58,17 +66,22 @@ static void delay_ms(unsigned ms)
 		;
 }
 
-static enum outcome failed(struct session *s)
+/* A refused login: waited is set when the monitor waited the delay
+ * already, last when it allows no other attempt. */
+static enum outcome failed(struct session *s, bool waited, bool last)
 {
 	char user[80];
 
 	s->have_user = false;
 	s->login_failures++;
+	if (last && s->login_failures < s->cfg->max_login_failures)
+		s->login_failures = s->cfg->max_login_failures;
 	log_escape(user, sizeof(user), s->user, strlen(s->user));
 	log_msg(LOG_WARNING, "login-failed", "%s: failed login for %s (%u of %u)", s->who, user,
 		s->login_failures, s->cfg->max_login_failures);
 	/* each failure waits longer: 1, 2, 3... times the delay */
-	delay_ms(s->cfg->login_delay_ms * s->login_failures);
+	if (!waited)
+		delay_ms(s->cfg->login_delay_ms * s->login_failures);
 	if (s->login_failures >= s->cfg->max_login_failures) {
 		log_msg(LOG_WARNING, "login-failed", "%s: too many failed logins (%u), closing",
 			s->who, s->login_failures);
@@ -78,11 +91,32 @@ static enum outcome failed(struct session *s)
 	return reply(s, 530, "Login incorrect.");
 }
 
+/* The login's files: in the user process, or here below its root. */
+static int open_files(struct session *s, struct login *login)
+{
+	if (login->files_fd >= 0) {
+		files_remote(&s->files, login->files_fd);
+	} else {
+		int fd = login->root_fd >= 0
+			 ? login->root_fd : open(login->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+		if (fd < 0) {
+			log_msg(LOG_ERR, "error", "%s: root %s of %s cannot be opened", s->who,
+				login->root, login->name);
+			return -1;
+		}
+		files_here(&s->files, fd, login->rw);
+	}
+	/* here: the cwd and whether writes are allowed */
+	vfs_set_root_fd(&s->vfs, -1, login->rw);
+	return 0;
+}
+
 enum outcome cmd_pass(struct session *s, const struct command *cmd)
 {
-	char pass[512];
+	char pass[MON_PASS_MAX];
 	struct login login;
-	int ok = -1;
+	enum auth_result ok = AUTH_FAILED;
 
 	if (s->logged_in)
 		return reply(s, 230, "Already logged in.");
@@ -92,21 +126,25 @@ enum outcome cmd_pass(struct session *s, const struct command *cmd)
 		memcpy(pass, cmd->arg, cmd->arg_len);
 		pass[cmd->arg_len] = '\0';
 		ok = auth_check(s->cfg, s->held, s->user, pass, &login);
-		memset(pass, 0, sizeof(pass));
+		explicit_bzero(pass, sizeof(pass));
 	}
-	if (ok == 0 && login.root_fd >= 0) {
-		vfs_set_root_fd(&s->vfs, login.root_fd, login.rw);
-	} else if (ok == 0 && vfs_open_root(&s->vfs, login.root, login.rw) < 0) {
-		log_msg(LOG_ERR, "error", "%s: root %s of %s cannot be opened", s->who,
-			login.root, login.name);
-		ok = -1;
+	if (ok == AUTH_BROKEN) {
+		files_lost(s);
+		return reply(s, 421, "Login service failed: closing control connection.");
 	}
-	if (ok < 0)
-		return failed(s);
+	if (ok == AUTH_OK && open_files(s, &login) < 0)
+		ok = AUTH_FAILED;
+	if (ok != AUTH_OK)
+		return failed(s, ok != AUTH_FAILED, ok == AUTH_FAILED_LAST);
 	s->login = login;
 	s->logged_in = true;
-	log_msg(LOG_INFO, "login", "%s: %s logged in (%s)", s->who, login.name,
-		login.rw ? "read-write" : "read-only");
+	if (login.files_fd >= 0)
+		log_msg(LOG_INFO, "login", "%s: %s logged in (%s; files as uid %u, gid %u)",
+			s->who, login.name, login.rw ? "read-write" : "read-only", login.uid,
+			login.gid);
+	else
+		log_msg(LOG_INFO, "login", "%s: %s logged in (%s)", s->who, login.name,
+			login.rw ? "read-write" : "read-only");
 	return reply(s, 230, "Login successful.");
 }
 

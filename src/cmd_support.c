@@ -93,6 +93,23 @@ enum outcome resolve(struct session *s, const char *arg, size_t len, char *vpath
 	return reply(s, 553, "Path too long.");
 }
 
+void files_lost(struct session *s)
+{
+	if (!s->failed)
+		log_msg(LOG_ERR, "error", "%s: the file process failed: %s", s->who,
+			strerror(errno));
+	s->quit = s->failed = true;
+}
+
+enum outcome file_op(struct session *s, const struct fop_request *rq, struct fop_result *res,
+		     int *fd)
+{
+	if (files_call(&s->files, rq, res, fd) == 0)
+		return GO_ON;
+	files_lost(s);
+	return reply(s, 421, "File service failed: closing control connection.");
+}
+
 enum outcome need_write(struct session *s)
 {
 	return s->vfs.writable ? GO_ON : reply(s, 550, "Permission denied.");

@@ -23,6 +23,16 @@ enum outcome reply_errno(struct session *s, int err);
  * reply's outcome. */
 enum outcome resolve(struct session *s, const char *arg, size_t len, char *vpath);
 
+/* Run a file request where the login's files are (files.c): GO_ON with
+ * res (and *fd, a descriptor it opened, or -1), or the 421 reply's outcome
+ * when the file process failed (the session ends, status 1). */
+enum outcome file_op(struct session *s, const struct fop_request *rq, struct fop_result *res,
+		     int *fd);
+
+/* The file process failed: say so in the log; the session ends after the
+ * reply under way (status 1). */
+void files_lost(struct session *s);
+
 /* GO_ON when the login may write, else the 550 reply's outcome. */
 enum outcome need_write(struct session *s);
 

@@ -1,11 +1,7 @@
 /* cmd_transfer.c - RETR, STOR, APPE, STOU, REST, ABOR. */
 #include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -52,23 +48,27 @@ static enum outcome no_ascii_rest(struct session *s, off_t rest)
 
 enum outcome cmd_retr(struct session *s, const struct command *cmd)
 {
-	char vpath[VPATH_MAX], what[VPATH_MAX + 48];
+	char what[VPATH_MAX + 48];
+	struct fop_request rq = {.op = FOP_OPEN_READ};
+	struct fop_result res;
 	off_t rest = s->rest;
 	struct stat st;
 	struct chan dc;
 	struct xfer x;
-	int fd, e;
+	int fd = -1, e;
 	enum outcome r;
 
 	s->rest = 0;
 	r = no_ascii_rest(s, rest);
 	if (r == GO_ON)
-		r = resolve(s, cmd->arg, cmd->arg_len, vpath);
+		r = resolve(s, cmd->arg, cmd->arg_len, rq.path);
+	if (r == GO_ON)
+		r = file_op(s, &rq, &res, &fd);
 	if (r != GO_ON)
 		return r;
-	fd = vfs_open(&s->vfs, vpath, O_RDONLY | O_NONBLOCK | O_NOCTTY, 0);
-	if (fd < 0)
-		return reply_errno(s, errno);
+	if (res.err)
+		return reply_errno(s, res.err);
+	/* the descriptor is looked at here, wherever it was opened */
 	e = fstat(fd, &st) < 0 ? errno : 0;
 	if (!e && !S_ISREG(st.st_mode))
 		r = reply(s, 550, S_ISDIR(st.st_mode) ? "Is a directory." : "Not a regular file.");
@@ -79,7 +79,7 @@ enum outcome cmd_retr(struct session *s, const struct command *cmd)
 	if (e)
 		r = reply_errno(s, e);
 	if (r == GO_ON) {
-		snprintf(what, sizeof(what), "%s (%lld bytes)", vpath,
+		snprintf(what, sizeof(what), "%s (%lld bytes)", rq.path,
 			 (long long)(st.st_size - rest));
 		r = open_data(s, what, &dc, NULL, NULL);
 	}
@@ -88,186 +88,47 @@ enum outcome cmd_retr(struct session *s, const struct command *cmd)
 		return r;
 	}
 	start_transfer(s, &x, &dc);
-	r = end_transfer(s, &x, xfer_send_file(&x, fd, s->ascii), WAY_DOWNLOAD, "RETR", vpath);
+	r = end_transfer(s, &x, xfer_send_file(&x, fd, s->ascii), WAY_DOWNLOAD, "RETR", rq.path);
 	close(fd);
 	return r;
 }
 
-enum store_how { STORE_REPLACE, STORE_APPEND, STORE_UNIQUE };
-
-/* Where an upload goes: its directory, its name there, the file being
- * written, and what must happen to it when the upload is not whole. */
+/* An upload under way: the file being written (opened where the login's
+ * files are) and what the file work said about it. */
 struct upload {
-	char vpath[VPATH_MAX];
-	const char *name;       /* in dirfd */
-	int dirfd, fd;
-	char tmp[64];           /* the hidden temporary name, "" when writing in place */
-	bool created;           /* fd is a new file (STOU, APPE of a new name) */
-	off_t old_size;         /* in place: the size before, restored when it fails */
+	struct session *s;
+	struct fop_result res;  /* path: the file; flags: created, in place */
+	int fd;
+	bool open;              /* FOP_UPLOAD succeeded: FOP_UPLOAD_END is due */
 };
 
-/* The temporary file of the upload in progress, for on_stop(). */
-static volatile sig_atomic_t pending_dirfd = -1;
-static char pending_name[64];
-
-static void pending(int dirfd, const char *name)
+/* The end of the upload, kept or undone where it was opened.  0, or the
+ * errno of keeping it (-1: the file process failed). */
+static int upload_end(struct upload *u, bool keep)
 {
-	pending_dirfd = -1;
-	if (dirfd >= 0) {
-		memcpy(pending_name, name, sizeof(pending_name));
-		pending_dirfd = dirfd;
+	struct fop_request rq = {.op = FOP_UPLOAD_END, .arg = keep};
+	struct fop_result res;
+	int fd;
+
+	if (!u->open)
+		return 0;
+	u->open = false;
+	if (files_call(&u->s->files, &rq, &res, &fd) < 0) {
+		files_lost(u->s);
+		return -1;
 	}
+	return res.err;
 }
 
-/* A session stopped during an upload (SIGTERM from systemctl stop, SIGHUP,
- * SIGINT) leaves no temporary file behind: the old file stays, whole. */
-static void on_stop(int sig)
-{
-	(void)sig;
-	if (pending_dirfd >= 0)
-		unlinkat(pending_dirfd, pending_name, 0);
-	_exit(0);
-}
-
-void upload_guard_install(void)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_stop;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-}
-
-/* A hidden name for the upload in progress, in the target's directory. */
-static int open_temp(struct upload *u)
-{
-	int tries;
-
-	for (tries = 0; tries < 16; tries++) {
-		unsigned long long r = 0;
-
-		if (getrandom(&r, sizeof(r), GRND_NONBLOCK) != sizeof(r))
-			r ^= (unsigned long long)getpid() << 20 ^ (unsigned long long)tries;
-		snprintf(u->tmp, sizeof(u->tmp), ".sockftpd-upload.%016llx", r);
-		u->fd = openat(u->dirfd, u->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
-			       0666);
-		if (u->fd >= 0 || errno != EEXIST)
-			break;
-	}
-	if (u->fd < 0)
-		u->tmp[0] = '\0';
-	else
-		pending(u->dirfd, u->tmp);
-	return u->fd;
-}
-
-/* STOR: a new file replaces the target only when the upload is whole.  The
- * target may be replaced only where this login could have written it: a
- * regular file it can open for writing (whose mode, and owner where the
- * process may, the new file keeps), or nothing. */
-static enum outcome open_replacement(struct session *s, struct upload *u)
-{
-	struct stat st;
-	bool exists = fstatat(u->dirfd, u->name, &st, AT_SYMLINK_NOFOLLOW) == 0;
-	int old = -1;
-
-	if (exists && S_ISDIR(st.st_mode))
-		return reply(s, 550, "Is a directory.");
-	if (exists && !S_ISREG(st.st_mode))
-		return reply(s, 550, "Not a regular file: not replaced.");
-	if (exists) {
-		old = openat(u->dirfd, u->name, O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY |
-			     O_CLOEXEC);
-		if (old < 0)
-			return reply_errno(s, errno);
-		close(old);
-	}
-	if (open_temp(u) < 0)
-		return reply_errno(s, errno);
-	if (exists) {
-		/* no set-id bit survives a replacement */
-		fchmod(u->fd, st.st_mode & 01777);
-		if (fchown(u->fd, st.st_uid, st.st_gid) < 0 && errno != EPERM) {
-			char name[300];
-
-			log_escape(name, sizeof(name), u->vpath, strlen(u->vpath));
-			log_msg(LOG_WARNING, "error", "%s: keeping the owner of %s: %s", s->who,
-				name, strerror(errno));
-		}
-	}
-	return GO_ON;
-}
-
-/* APPE, and STOR after REST: written in place. */
-static enum outcome open_in_place(struct session *s, struct upload *u, bool append,
-				  off_t rest)
-{
-	/* O_NONBLOCK: a FIFO must not hang the session */
-	int flags = O_WRONLY | O_NONBLOCK | O_NOCTTY | (append ? O_APPEND : 0);
-	struct stat st;
-
-	u->fd = vfs_open(&s->vfs, u->vpath, flags, 0);
-	if (u->fd < 0 && errno == ENOENT && !rest) {
-		u->fd = openat(u->dirfd, u->name, flags | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-			       0666);
-		u->created = u->fd >= 0;
-	}
-	if (u->fd < 0)
-		return errno == ENOENT && rest
-		       ? reply(s, 554, "REST offset beyond the end of the file.")
-		       : reply_errno(s, errno);
-	if (fstat(u->fd, &st) < 0)
-		return reply_errno(s, errno);
-	if (!S_ISREG(st.st_mode))
-		return reply(s, 550, "Not a regular file.");
-	if (rest > st.st_size)
-		return reply(s, 554, "REST offset beyond the end of the file.");
-	if (rest && lseek(u->fd, rest, SEEK_SET) < 0)
-		return reply_errno(s, errno);
-	u->old_size = st.st_size;
-	return GO_ON;
-}
-
-/* STOU: a name that does not exist yet, from the argument or "file". */
-static enum outcome open_unique(struct session *s, struct upload *u)
-{
-	char base[NAME_MAX + 1], try[NAME_MAX + 1];
-	int i;
-
-	snprintf(base, sizeof(base), "%s", u->name);
-	for (i = 0; i < 100; i++) {
-		if ((size_t)snprintf(try, sizeof(try), i ? "%s.%d" : "%s", base, i) >= sizeof(try))
-			break;
-		u->fd = openat(u->dirfd, try, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-			       0666);
-		if (u->fd >= 0) {
-			size_t plen;
-
-			path_basename(u->vpath, &plen);
-			snprintf(u->vpath + plen, VPATH_MAX - plen, "%s%s", plen > 1 ? "/" : "", try);
-			u->name = path_basename(u->vpath, &plen);
-			u->created = true;
-			return GO_ON;
-		}
-		if (errno != EEXIST)
-			return reply_errno(s, errno);
-	}
-	return reply(s, 553, "Could not make a unique file name.");
-}
-
-/* Undo what an upload that did not happen left: a temporary or a new file. */
+/* Undo what an upload that did not happen made (open_data's undo). */
 static void discard(void *arg)
 {
 	struct upload *u = arg;
 
-	pending(-1, NULL);
-	if (u->tmp[0])
-		unlinkat(u->dirfd, u->tmp, 0);
-	else if (u->created)
-		unlinkat(u->dirfd, u->name, 0);
+	if (u->fd >= 0)
+		close(u->fd);
+	u->fd = -1;
+	upload_end(u, false);
 }
 
 /* An upload written in place that failed gives the file back its old
@@ -276,8 +137,8 @@ static void discard(void *arg)
  * writes a region, as vsftpd does, so a client may patch a file. */
 static enum xfer_status settle_in_place(struct upload *u, enum xfer_status st)
 {
-	if (st != XFER_DONE && !u->created)
-		(void)!ftruncate(u->fd, u->old_size);
+	if (st != XFER_DONE && (u->res.flags & FOP_IN_PLACE) && !(u->res.flags & FOP_CREATED))
+		(void)!ftruncate(u->fd, (off_t)u->res.old_size);
 	return st;
 }
 
@@ -286,34 +147,45 @@ static enum xfer_status receive(struct session *s, struct upload *u, struct chan
 				struct xfer *x)
 {
 	enum xfer_status st;
+	int e;
 
 	start_transfer(s, x, dc);
-	st = xfer_recv_file(x, u->fd, s->ascii);
-	if (!u->tmp[0])
-		st = settle_in_place(u, st);
+	st = settle_in_place(u, xfer_recv_file(x, u->fd, s->ascii));
 	if (close(u->fd) < 0 && st == XFER_DONE) {
 		x->err = errno;
 		st = errno == ENOSPC || errno == EDQUOT ? XFER_NO_SPACE : XFER_FILE_ERROR;
 	}
 	u->fd = -1;
-	if (st != XFER_DONE && u->created)
-		unlinkat(u->dirfd, u->name, 0);  /* "not stored" means not there */
-	if (u->tmp[0]) {
-		/* Only a whole upload replaces the old file. */
-		if (st == XFER_DONE && renameat(u->dirfd, u->tmp, u->dirfd, u->name) < 0) {
-			x->err = errno;
-			st = XFER_FILE_ERROR;
-		}
-		if (st != XFER_DONE)
-			unlinkat(u->dirfd, u->tmp, 0);
-		pending(-1, NULL);
+	/* only a whole upload replaces the old file */
+	e = upload_end(u, st == XFER_DONE);
+	if (e && st == XFER_DONE) {
+		x->err = e > 0 ? e : EIO;
+		st = XFER_FILE_ERROR;
 	}
 	return st;
 }
 
-static enum outcome prepare(struct session *s, const struct command *cmd, enum store_how how,
-			    off_t rest, struct upload *u)
+/* The failure of FOP_UPLOAD, answered. */
+static enum outcome refused(struct session *s, const struct fop_result *res)
 {
+	switch (res->why) {
+	case WHY_NOT_REPLACED:
+		return reply(s, 550, "Not a regular file: not replaced.");
+	case WHY_NOT_REGULAR:
+		return reply(s, 550, "Not a regular file.");
+	case WHY_REST_BEYOND:
+		return reply(s, 554, "REST offset beyond the end of the file.");
+	case WHY_NO_UNIQUE:
+		return reply(s, 553, "Could not make a unique file name.");
+	default:
+		return reply_errno(s, res->err);
+	}
+}
+
+static enum outcome prepare(struct session *s, const struct command *cmd,
+			    enum upload_how how, off_t rest, struct upload *u)
+{
+	struct fop_request rq = {.op = FOP_UPLOAD, .arg = how, .off = rest};
 	enum outcome r = need_write(s);
 
 	if (r == GO_ON)
@@ -321,26 +193,31 @@ static enum outcome prepare(struct session *s, const struct command *cmd, enum s
 	/* no data connection asked for: say so before anything is created */
 	if (r == GO_ON)
 		r = need_data(s);
-	if (r == GO_ON && how == STORE_UNIQUE && !cmd->arg_len)
-		r = resolve(s, "file", 4, u->vpath);
+	if (r == GO_ON && how == UPLOAD_UNIQUE && !cmd->arg_len)
+		r = resolve(s, "file", 4, rq.path);
 	else if (r == GO_ON)
-		r = resolve(s, cmd->arg, cmd->arg_len, u->vpath);
+		r = resolve(s, cmd->arg, cmd->arg_len, rq.path);
+	if (r == GO_ON)
+		r = file_op(s, &rq, &u->res, &u->fd);
 	if (r != GO_ON)
 		return r;
-	u->dirfd = vfs_open_parent(&s->vfs, u->vpath, &u->name);
-	if (u->dirfd < 0)
-		return reply_errno(s, errno);
-	if (how == STORE_UNIQUE)
-		return open_unique(s, u);
-	if (how == STORE_APPEND || rest)
-		return open_in_place(s, u, how == STORE_APPEND, rest);
-	return open_replacement(s, u);
+	if (u->res.err)
+		return refused(s, &u->res);
+	u->open = true;
+	if (u->res.warn) {
+		char name[300];
+
+		log_escape(name, sizeof(name), u->res.path, strlen(u->res.path));
+		log_msg(LOG_WARNING, "error", "%s: keeping the owner of %s: %s", s->who, name,
+			strerror(u->res.warn));
+	}
+	return GO_ON;
 }
 
-static enum outcome store(struct session *s, const struct command *cmd, enum store_how how)
+static enum outcome store(struct session *s, const struct command *cmd, enum upload_how how)
 {
 	static const char *const verbs[] = {"STOR", "APPE", "STOU"};
-	struct upload u = {.dirfd = -1, .fd = -1};
+	struct upload u = {.s = s, .fd = -1};
 	char what[VPATH_MAX + 16];
 	off_t rest = s->rest;
 	struct chan dc;
@@ -350,32 +227,27 @@ static enum outcome store(struct session *s, const struct command *cmd, enum sto
 	s->rest = 0;
 	r = prepare(s, cmd, how, rest, &u);
 	if (r == GO_ON) {
-		snprintf(what, sizeof(what), how == STORE_UNIQUE ? "FILE: %s" : "%s", u.vpath);
+		snprintf(what, sizeof(what), how == UPLOAD_UNIQUE ? "FILE: %s" : "%s", u.res.path);
 		r = open_data(s, what, &dc, discard, &u);
 		if (r == GO_ON)
 			r = end_transfer(s, &x, receive(s, &u, &dc, &x), WAY_UPLOAD, verbs[how],
-					 u.vpath);
-	} else {
-		discard(&u);
+					 u.res.path);
 	}
-	if (u.fd >= 0)
-		close(u.fd);
-	if (u.dirfd >= 0)
-		close(u.dirfd);
+	discard(&u);
 	return r;
 }
 
 enum outcome cmd_stor(struct session *s, const struct command *cmd)
 {
-	return store(s, cmd, STORE_REPLACE);
+	return store(s, cmd, UPLOAD_REPLACE);
 }
 
 enum outcome cmd_appe(struct session *s, const struct command *cmd)
 {
-	return store(s, cmd, STORE_APPEND);
+	return store(s, cmd, UPLOAD_APPEND);
 }
 
 enum outcome cmd_stou(struct session *s, const struct command *cmd)
 {
-	return store(s, cmd, STORE_UNIQUE);
+	return store(s, cmd, UPLOAD_UNIQUE);
 }

@@ -13,7 +13,9 @@
 #include "check.h"
 #include "cmd.h"
 #include "conffile.h"
+#include "fileops.h"
 #include "log.h"
+#include "monitor.h"
 #include "options.h"
 #include "sandbox.h"
 #include "session.h"
@@ -128,7 +130,7 @@ int main(int argc, char *argv[])
 	/* A peer that goes away must not kill us in the middle of a write;
 	 * a stop removes an upload's temporary file. */
 	signal(SIGPIPE, SIG_IGN);
-	upload_guard_install();
+	fileops_guard_install();
 	/* Everything the session needs is acquired before the sandbox: the
 	 * connection, the log destination, the roots. */
 	if (activation_detect(&act, err, sizeof(err)) < 0) {
@@ -137,6 +139,19 @@ int main(int argc, char *argv[])
 		return 2;
 	}
 	log_open((enum log_target)cfg.log_target);
+	/* Started as root with virtual users: the root monitor (which never
+	 * reads the network) checks passwords and starts each login's user
+	 * process; the rest of this function is the network process's. */
+	if (geteuid() == 0 && cfg.users_file) {
+		pid_t net = monitor_split(&held.monitor_fd, err, sizeof(err));
+
+		if (net < 0) {
+			log_msg(LOG_ERR, "error", "%s", err);
+			return 2;
+		}
+		if (net > 0)
+			return monitor_run(&cfg, &act, held.monitor_fd, net);
+	}
 	/* the certificate and key, read and checked by each session */
 	held.tls = cfg.tls_cert ? tls_setup(&cfg, err, sizeof(err)) : NULL;
 	if (cfg.tls_cert && !held.tls) {

@@ -81,9 +81,9 @@ static const struct option_def option_table[] = {
 	 .man = "USER\n.B anonymous\nor\n.B ftp\n(any letter case) with any password logs in "
 	 "read-only, rooted at\n.IR DIR ."},
 	{.name = "users", .kind = KIND_PATH, .offset = F(users_file), .arg = "FILE",
-	 .help = "virtual users, one per line: name:crypt-hash:home[:rw|ro]",
-	 .man = "Virtual users, one per line\n.BR name:hash:home [ :rw | :ro ]\n"
-	 "(see\n.BR LOGINS )."},
+	 .help = "virtual users, one per line: name:crypt-hash:home[:rw|ro][:ACCOUNT]",
+	 .man = "Virtual users, one per line\n.BR name:hash:home [ :rw | :ro ][ :ACCOUNT ]\n"
+	 "(see\n.B LOGINS\nand\n.BR IDENTITIES )."},
 	{.name = "pasv-address", .kind = KIND_IPV4, .offset = F(pasv_address), .arg = "IPV4",
 	 .help = "address PASV replies announce (behind NAT; default: the control connection's)",
 	 .man = "The address PASV replies announce, for a server behind NAT (default: the\n"
@@ -200,7 +200,9 @@ static const struct option_def option_table[] = {
 	{.name = "run-as", .kind = KIND_NAME, .offset = F(run_as), .def = "nobody",
 	 .arg = "USER",
 	 .help = "when started as root, switch to USER before the first command (default nobody)",
-	 .man = "The user a root start switches to.\n"
+	 .man = "The user a root start switches to before the first command (with\n"
+	 ".BR \\-\\-users ,\nthe network process), and the account of virtual users\n"
+	 "whose line names none.\n"
 	 "A missing user, or root, is a start-up error (exit status 2)."},
 };
 

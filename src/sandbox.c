@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -14,12 +15,7 @@
 #include "log.h"
 #include "syscall_filter.h"
 
-/* Descriptors a session needs at most: control (2), root, users file,
- * passive listener, data connection, file, directory, parent directories
- * (2), splice pipe (2), log socket, and loading a library. */
-#define SESSION_NOFILE 64
-
-static int limit(int resource, rlim_t v)
+int sandbox_limit(int resource, rlim_t v)
 {
 	struct rlimit rl = {v, v};
 	struct rlimit cur;
@@ -37,12 +33,35 @@ static int limit(int resource, rlim_t v)
 	return setrlimit(resource, &rl);
 }
 
+int sandbox_become(const char *who, uid_t uid, gid_t gid, size_t ngroups, const gid_t *groups,
+		   char *err, size_t errcap)
+{
+	uid_t ruid, euid, suid;
+	gid_t rgid, egid, sgid;
+	int cap;
+
+	for (cap = 0; prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) == 0; cap++)
+		;
+	if (setgroups(ngroups, ngroups ? groups : NULL) < 0 || setresgid(gid, gid, gid) < 0 ||
+	    setresuid(uid, uid, uid) < 0) {
+		snprintf(err, errcap, "cannot switch to user %s: %s", who, strerror(errno));
+		return -1;
+	}
+	/* Every set*id() result is checked, and so is the outcome. */
+	if (getresuid(&ruid, &euid, &suid) < 0 || getresgid(&rgid, &egid, &sgid) < 0 ||
+	    ruid != uid || euid != uid || suid != uid || rgid != gid || egid != gid ||
+	    sgid != gid || setuid(0) == 0) {
+		snprintf(err, errcap, "switching to user %s did not take", who);
+		return -1;
+	}
+	return 0;
+}
+
 static int drop_root(const struct config *cfg, struct held *held, char *err, size_t errcap)
 {
 	const struct passwd *pw = getpwnam(cfg->run_as);
-	uid_t uid, ruid, euid, suid;
-	gid_t gid, rgid, egid, sgid;
-	int cap;
+	uid_t uid;
+	gid_t gid;
 
 	if (!pw) {
 		snprintf(err, errcap, "--run-as %s: no such user", cfg->run_as);
@@ -56,56 +75,50 @@ static int drop_root(const struct config *cfg, struct held *held, char *err, siz
 		return -1;
 	}
 	/* What the configured roots need, opened while we still may.  A
-	 * missing one is logged; its logins fail with 530 and log it again. */
+	 * missing one is logged; its logins fail with 530 and log it again.
+	 * With a monitor, the users file and the users' homes are the
+	 * monitor's and the user processes' business. */
 	if (cfg->anonymous_root) {
 		held->anonymous_fd = open(cfg->anonymous_root, O_PATH | O_DIRECTORY | O_CLOEXEC);
 		if (held->anonymous_fd < 0)
 			log_msg(LOG_ERR, "error", "--anonymous %s: %s", cfg->anonymous_root,
 				strerror(errno));
 	}
-	if (cfg->users_file) {
+	if (cfg->users_file && held->monitor_fd < 0) {
 		held->users_fd = open(cfg->users_file, O_RDONLY | O_CLOEXEC);
 		if (held->users_fd < 0)
 			log_msg(LOG_ERR, "error", "users file %s: %s", cfg->users_file,
 				strerror(errno));
 	}
-	/* One root only: shut the process in it. */
-	if (held->anonymous_fd >= 0 && !cfg->users_file) {
+	/* One root only here: shut the process in it. */
+	if (held->anonymous_fd >= 0 && (!cfg->users_file || held->monitor_fd >= 0)) {
 		if (fchdir(held->anonymous_fd) < 0 || chroot(".") < 0 || chdir("/") < 0) {
 			snprintf(err, errcap, "chroot %s: %s", cfg->anonymous_root, strerror(errno));
 			return -1;
 		}
 		held->chrooted = true;
 	}
-	for (cap = 0; prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) == 0; cap++)
-		;
-	if (setgroups(0, NULL) < 0 || setresgid(gid, gid, gid) < 0 ||
-	    setresuid(uid, uid, uid) < 0) {
-		snprintf(err, errcap, "cannot switch to user %s: %s", cfg->run_as, strerror(errno));
+	return sandbox_become(cfg->run_as, uid, gid, 0, NULL, err, errcap);
+}
+
+int sandbox_die_with(pid_t parent)
+{
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
 		return -1;
-	}
-	/* Every set*id() result is checked, and so is the outcome. */
-	if (getresuid(&ruid, &euid, &suid) < 0 || getresgid(&rgid, &egid, &sgid) < 0 ||
-	    ruid != uid || euid != uid || suid != uid || rgid != gid || egid != gid ||
-	    sgid != gid || setuid(0) == 0) {
-		snprintf(err, errcap, "switching to user %s did not take", cfg->run_as);
+	if (getppid() != parent) {
+		errno = ESRCH;
 		return -1;
 	}
 	return 0;
 }
 
-int sandbox_enter(const struct config *cfg, struct held *held, char *err, size_t errcap)
+int sandbox_finish(const struct config *cfg, enum sandbox_filter which, char *err,
+		   size_t errcap)
 {
-	if (limit(RLIMIT_CORE, 0) < 0 || limit(RLIMIT_NOFILE, SESSION_NOFILE) < 0) {
-		snprintf(err, errcap, "setrlimit: %s", strerror(errno));
-		return -1;
-	}
-	if (geteuid() == 0 && drop_root(cfg, held, err, errcap) < 0)
-		return -1;
 	/* a session never starts a process (LeakSanitizer does, at exit: not
 	 * in sanitizer builds, which are for testing) */
 #if !defined(__SANITIZE_ADDRESS__)
-	if (limit(RLIMIT_NPROC, 0) < 0) {
+	if (sandbox_limit(RLIMIT_NPROC, 0) < 0) {
 		snprintf(err, errcap, "setrlimit: %s", strerror(errno));
 		return -1;
 	}
@@ -115,7 +128,7 @@ int sandbox_enter(const struct config *cfg, struct held *held, char *err, size_t
 		return -1;
 	}
 	if (cfg->sandbox != SANDBOX_OFF) {
-		int r = seccomp_install();
+		int r = which == FILTER_FILES ? seccomp_install_files() : seccomp_install();
 
 		if (r < 0 && cfg->sandbox == SANDBOX_REQUIRED) {
 			snprintf(err, errcap, "cannot install the system call filter: %s "
@@ -127,4 +140,22 @@ int sandbox_enter(const struct config *cfg, struct held *held, char *err, size_t
 				"going on without it (--sandbox=auto)", strerror(-r));
 	}
 	return 0;
+}
+
+int sandbox_enter(const struct config *cfg, struct held *held, char *err, size_t errcap)
+{
+	pid_t parent = getppid();
+
+	if (sandbox_limit(RLIMIT_CORE, 0) < 0 || sandbox_limit(RLIMIT_NOFILE, SANDBOX_NOFILE) < 0) {
+		snprintf(err, errcap, "setrlimit: %s", strerror(errno));
+		return -1;
+	}
+	if (geteuid() == 0 && drop_root(cfg, held, err, errcap) < 0)
+		return -1;
+	/* the network process dies with its monitor */
+	if (held->monitor_fd >= 0 && sandbox_die_with(parent) < 0) {
+		snprintf(err, errcap, "the monitor is gone");
+		return -1;
+	}
+	return sandbox_finish(cfg, FILTER_SESSION, err, errcap);
 }

@@ -22,6 +22,7 @@ void session_init(struct session *s, const struct config *cfg, const struct held
 	s->mode = a->mode;
 	s->mlst_facts = FACT_ALL;
 	vfs_init(&s->vfs);
+	files_init(&s->files);
 	data_init(&s->data);
 	chan_plain(&s->ctrl_chan, a->in_fd, a->out_fd);
 	/* a client that stops reading its replies cannot hold the process */
@@ -186,8 +187,11 @@ int session_run(struct session *s)
 		}
 		break;
 	}
+	if (s->failed)
+		status = 1;
 	data_reset(&s->data);
 	vfs_close(&s->vfs);
+	files_close(&s->files);
 	if (s->ctrl_secure)
 		chan_finish(&s->ctrl_chan, deadline_in(1000));  /* close_notify, briefly */
 	chan_close(&s->ctrl_chan);

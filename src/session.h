@@ -12,6 +12,7 @@
 #include "command.h"
 #include "ctrl.h"
 #include "data.h"
+#include "files.h"
 #include "options.h"
 #include "sandbox.h"
 #include "vfs.h"
@@ -26,6 +27,7 @@ struct session {
 	char who[ADDRESS_TEXT_MAX + 16];  /* the client, as logged */
 	enum activation_mode mode;
 	bool quit;                 /* QUIT answered: close after the reply */
+	bool failed;               /* the session itself failed: exit status 1 */
 	long long login_deadline;  /* set at connect, accepted USER and REIN */
 	long long login_cap;       /* connect + login timeout x max login failures */
 
@@ -36,8 +38,10 @@ struct session {
 	struct login login;
 	unsigned login_failures;
 
-	/* files */
+	/* files: the cwd and whether the login may write (vfs; its root is
+	 * where the file work is done: files) */
 	struct vfs vfs;
+	struct files files;
 	char rnfr[VPATH_MAX];      /* RNFR's path, "" when none is pending */
 	off_t rest;                /* REST offset for the next RETR/STOR */
 	bool ascii;                /* TYPE A */

@@ -5,6 +5,7 @@
  *   sockftpd-passwd [-f FILE] passwd NAME
  *   sockftpd-passwd [-f FILE] home NAME HOME
  *   sockftpd-passwd [-f FILE] mode NAME rw|ro
+ *   sockftpd-passwd [-f FILE] account NAME ACCOUNT|-
  *   sockftpd-passwd [-f FILE] lock NAME | unlock NAME | delete NAME
  *   sockftpd-passwd [-f FILE] list
  *   sockftpd-passwd [-f FILE] check NAME
@@ -211,7 +212,7 @@ static void replace(const char *text, size_t len, size_t start, size_t end, cons
 static void set_line(const char *text, size_t len, size_t start, size_t end,
 		     const struct user_entry *e, const struct stat *st, bool exists)
 {
-	char line[USER_NAME_MAX + USER_HASH_MAX + USER_HOME_MAX + 8];
+	char line[USER_LINE_MAX];
 
 	if (!users_format_line(line, sizeof(line), e))
 		die("%s", "the line would be too long");
@@ -233,6 +234,8 @@ static int usage(void)
 	      "  passwd NAME             a new password\n"
 	      "  home NAME HOME          a new home\n"
 	      "  mode NAME rw|ro         read-write or read-only\n"
+	      "  account NAME ACCOUNT    the system account of the user's files: a user\n"
+	      "                          name or uid=UID,gid=GID; - for the default\n"
 	      "  lock NAME, unlock NAME  refuse or allow the user's logins\n"
 	      "  delete NAME             remove the user\n"
 	      "  list                    every user: name, home, mode, locked\n"
@@ -252,9 +255,16 @@ static int list(const char *text, size_t len)
 		size_t n = nl ? (size_t)(nl - text - pos) + 1 : len - pos;
 		struct user_entry e;
 
-		if (users_parse_line(text + pos, n, &e, &why) == USERS_LINE_ENTRY)
-			printf("%s\t%s\t%s%s\n", e.name, e.home, e.rw ? "rw" : "ro",
+		if (users_parse_line(text + pos, n, &e, &why) == USERS_LINE_ENTRY) {
+			char account[USER_ACCOUNT_MAX + 16] = "";
+
+			if (e.account != ACCOUNT_DEFAULT) {
+				memcpy(account, "\taccount=", 9);
+				users_format_account(account + 9, sizeof(account) - 9, &e);
+			}
+			printf("%s\t%s\t%s%s%s\n", e.name, e.home, e.rw ? "rw" : "ro", account,
 			       e.locked ? "\tlocked" : "");
+		}
 		pos += n;
 	}
 	return 0;
@@ -304,6 +314,11 @@ static int run(int argc, char **argv)
 		snprintf(e.home, sizeof(e.home), "%s", argv[2]);
 	} else if (strcmp(cmd, "mode") == 0 && argc == 3) {
 		e.rw = mode_word(argv[2]);
+	} else if (strcmp(cmd, "account") == 0 && argc == 3) {
+		const char *a = strcmp(argv[2], "-") == 0 ? "" : argv[2];
+
+		if ((why = users_parse_account(a, strlen(a), &e)))
+			die("'%s': %s", argv[2], why);
 	} else if (strcmp(cmd, "lock") == 0 && argc == 2) {
 		size_t n = strlen(e.hash);
 

@@ -1,9 +1,9 @@
-/* syscall_filter.c - install the session's system call filter.
+/* syscall_filter.c - install a system call filter.
  *
- * The allow-list is compiled by libseccomp at build time (filter_gen.c) into
- * a BPF program linked into the binary; here it is only handed to the
- * kernel.  Every call outside the list kills the process, and the kernel
- * logs it (audit: type=SECCOMP, visible in the journal). */
+ * The allow-lists are compiled by libseccomp at build time (filter_gen.c)
+ * into BPF programs linked into the binary; here they are only handed to
+ * the kernel.  Every call outside the list kills the process, and the
+ * kernel logs it (audit: type=SECCOMP, visible in the journal). */
 #include "syscall_filter.h"
 
 #include <errno.h>
@@ -14,13 +14,12 @@
 
 extern const struct sock_filter syscall_filter_prog[];
 extern const unsigned short syscall_filter_len;
+extern const struct sock_filter files_filter_prog[];
+extern const unsigned short files_filter_len;
 
-int seccomp_install(void)
+static int install(const struct sock_filter *filter, unsigned short len)
 {
-	struct sock_fprog prog = {
-		.len = syscall_filter_len,
-		.filter = (struct sock_filter *)syscall_filter_prog,
-	};
+	struct sock_fprog prog = {.len = len, .filter = (struct sock_filter *)filter};
 
 	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_LOG, &prog) == 0)
 		return 0;
@@ -29,4 +28,14 @@ int seccomp_install(void)
 	    syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) == 0)
 		return 0;
 	return -errno;
+}
+
+int seccomp_install(void)
+{
+	return install(syscall_filter_prog, syscall_filter_len);
+}
+
+int seccomp_install_files(void)
+{
+	return install(files_filter_prog, files_filter_len);
 }

@@ -384,9 +384,32 @@ void dw_init(struct dwriter *w, struct xfer *x, struct ctrl *ctrl)
 {
 	w->x = x;
 	w->ctrl = ctrl;
+	w->fd = -1;
 	w->status = XFER_DONE;
 	w->bytes = 0;
 	w->len = 0;
+}
+
+void dw_init_fd(struct dwriter *w, int fd)
+{
+	dw_init(w, NULL, NULL);
+	w->fd = fd;
+}
+
+/* All of buf into a blocking descriptor.  0 or -1. */
+static int write_all(int fd, const char *buf, size_t n)
+{
+	while (n > 0) {
+		ssize_t r = write(fd, buf, n);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -1;
+		buf += r;
+		n -= (size_t)r;
+	}
+	return 0;
 }
 
 enum xfer_status dw_flush(struct dwriter *w)
@@ -394,6 +417,8 @@ enum xfer_status dw_flush(struct dwriter *w)
 	if (w->status == XFER_DONE && w->len) {
 		if (w->x)
 			w->status = xfer_send_buf(w->x, w->buf, w->len);
+		else if (w->fd >= 0)
+			w->status = write_all(w->fd, w->buf, w->len) < 0 ? XFER_NET_ERROR : XFER_DONE;
 		else if (ctrl_send(w->ctrl, w->buf, w->len) < 0)
 			w->status = XFER_CTRL_GONE;
 		if (w->status == XFER_DONE)

@@ -57,11 +57,13 @@ enum xfer_status xfer_send_buf(struct xfer *x, const char *buf, size_t n);
 /* End the data stream in order (a secure channel says so in-band). */
 enum xfer_status xfer_finish(struct xfer *x);
 
-/* A buffered writer for listings: onto a data transfer, or (STAT) onto
- * the control channel as the body of a reply. */
+/* A buffered writer for listings: onto a data transfer, (STAT) onto the
+ * control channel as the body of a reply, or (the user process) into a
+ * pipe to the session's process. */
 struct dwriter {
-	struct xfer *x;       /* NULL: write to ctrl */
+	struct xfer *x;       /* NULL: write to ctrl, or to fd */
 	struct ctrl *ctrl;
+	int fd;               /* a blocking pipe, or -1 */
 	enum xfer_status status;
 	off_t bytes;
 	size_t len;
@@ -69,6 +71,9 @@ struct dwriter {
 };
 
 void dw_init(struct dwriter *w, struct xfer *x, struct ctrl *ctrl);
+/* A writer into fd, which blocks (the other end reads as it goes); a write
+ * that fails (the reader went away) ends it with XFER_NET_ERROR. */
+void dw_init_fd(struct dwriter *w, int fd);
 /* Append; flushes when full.  Returns 0, or -1 once status is not DONE. */
 int dw_put(struct dwriter *w, const char *p, size_t n);
 enum xfer_status dw_flush(struct dwriter *w);

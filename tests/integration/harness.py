@@ -158,6 +158,61 @@ def listening_ports(pid):
     return found
 
 
+def children(pid):
+    """The pids of pid's children."""
+    kids = []
+    for task in os.listdir("/proc/%d/task" % pid):
+        try:
+            with open("/proc/%d/task/%s/children" % (pid, task)) as f:
+                kids += [int(p) for p in f.read().split()]
+        except FileNotFoundError:
+            pass
+    return kids
+
+
+def proc_status(pid):
+    """/proc/PID/status as {field: value}."""
+    with open("/proc/%d/status" % pid) as f:
+        return dict(l.split(":", 1) for l in f.read().splitlines() if ":" in l)
+
+
+def inet_fds(pid):
+    """The descriptors of pid that are TCP or UDP sockets (IPv4 or IPv6)."""
+    inodes = set()
+    for name in ("tcp", "tcp6", "udp", "udp6"):
+        try:
+            with open("/proc/%d/net/%s" % (pid, name)) as f:
+                inodes |= {int(row.split()[9]) for row in f.read().splitlines()[1:]}
+        except FileNotFoundError:
+            pass
+    found = []
+    fd_dir = "/proc/%d/fd" % pid
+    for fd in os.listdir(fd_dir):
+        try:
+            target = os.readlink("%s/%s" % (fd_dir, fd))
+        except FileNotFoundError:
+            continue
+        if target.startswith("socket:[") and int(target[8:-1]) in inodes:
+            found.append(int(fd))
+    return found
+
+
+def session_processes(monitor, want_user=False, timeout=TIMEOUT):
+    """A root start with --users: (network process, user process or None),
+    the monitor's children, told apart by the connection the network
+    process holds.  want_user: wait until a login's user process runs."""
+    deadline = time.monotonic() + timeout
+    while True:
+        kids = children(monitor)
+        net = [k for k in kids if inet_fds(k)]
+        others = [k for k in kids if k not in net]
+        if len(net) == 1 and (others or not want_user):
+            return net[0], (others[0] if others else None)
+        if time.monotonic() > deadline:
+            raise AssertionError("monitor %d: children %r" % (monitor, kids))
+        time.sleep(0.01)
+
+
 def recv_until_eof(sock, deadline):
     data = b""
     while True:

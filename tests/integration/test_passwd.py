@@ -79,6 +79,34 @@ class Passwd(unittest.TestCase):
         # nothing left beside it
         self.assertEqual(sorted(os.listdir(self.tmp.name)), ["home", "users"])
 
+    def test_accounts(self):
+        """account NAME ACCOUNT: a system user or uid=,gid= after the mode,
+        - for the default; root refused; a root start logs in with it (the
+        account here: nobody's own ids, so that the files stay the
+        server's)."""
+        self.ok("add", "erin", self.home, "rw", password="e")
+        self.ok("account", "erin", "uid=65534,gid=65534")
+        with open(self.file) as f:
+            self.assertRegex(f.read(), r"^erin:\$y\$[^:]+:%s:rw:uid=65534,gid=65534\n$"
+                             % self.home)
+        self.assertEqual(self.ok("list"), "erin\t%s\trw\taccount=uid=65534,gid=65534\n"
+                         % self.home)
+        if os.geteuid() == 0:
+            self.assertEqual(self.login("erin", "e"), 230)
+        self.ok("account", "erin", "nobody")
+        self.ok("lock", "erin")
+        self.assertEqual(self.ok("list"), "erin\t%s\trw\taccount=nobody\tlocked\n" % self.home)
+        self.ok("account", "erin", "-")
+        self.assertEqual(self.ok("list"), "erin\t%s\trw\tlocked\n" % self.home)
+        before = open(self.file).read()
+        for bad, word in (("root", "root is refused"), ("uid=0,gid=0", "uid 0"),
+                          ("uid=5", "uid=UID,gid=GID"), ("a:b", "system user name"),
+                          ("1001", "uid=UID,gid=GID")):
+            r = self.tool("account", "erin", bad)
+            self.assertEqual(r.returncode, 2, bad)
+            self.assertIn(word, r.stderr.decode(), bad)
+        self.assertEqual(open(self.file).read(), before)
+
     def test_refusals(self):
         self.ok("add", "carol", self.home, password="c")
         before = open(self.file).read()

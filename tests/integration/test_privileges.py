@@ -1,7 +1,9 @@
 """Least privilege: started as root, sockftpd switches to --run-as (nobody by
 default) before it reads a command, keeps no capability, sets no_new_privs,
-chroots into a single anonymous root; in every start, core dumps are off and
-descriptors and processes are limited."""
+chroots into a single anonymous root; with virtual users, a root monitor
+without the connection stays behind and each login's file work runs in a
+user process; in every start, core dumps are off and descriptors and
+processes are limited."""
 import os
 import re
 import shutil
@@ -12,13 +14,20 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import (SOCKFTPD, TIMEOUT, Ftp, Server, give_to_server,  # noqa: E402
-                     main, make_users_file, socket_activate, with_reserved_port)
+                     inet_fds, main, make_users_file, session_processes, socket_activate,
+                     with_reserved_port)
 
 
-def status_of(srv):
-    """/proc status, limits and root of the session process srv spawned last."""
-    pid = int(srv.log.wait_for(lambda l: "Spawned" in l and " as PID " in l)[-1]
-              .rsplit(" ", 1)[1].rstrip("."))
+def spawned(srv):
+    """The pid of the session process srv spawned last."""
+    return int(srv.log.wait_for(lambda l: "Spawned" in l and " as PID " in l)[-1]
+               .rsplit(" ", 1)[1].rstrip("."))
+
+
+def status_of(srv, pid=None):
+    """/proc status, limits and root of the session process srv spawned
+    last (or of pid)."""
+    pid = pid or spawned(srv)
     with open("/proc/%d/status" % pid) as f:
         status = f.read()
     with open("/proc/%d/limits" % pid) as f:
@@ -82,11 +91,24 @@ class Privileges(unittest.TestCase):
         self.assertEqual(f.retr("file.txt")[2], b"anon\n")
 
     def test_users_file_readable_by_root_only(self):
+        """Virtual users: the spawned process stays root as the monitor,
+        without the connection; the network process is nobody, chrooted
+        into the anonymous root (the homes are the user processes'); the
+        login's user process is its account (here the default, nobody),
+        chrooted into its home."""
         srv, f = self.session(["--users", self.users, "--anonymous", self.anon])
         f.login("alice", "pw")
-        status, limits, root = status_of(srv)
+        monitor = spawned(srv)
+        net, user = session_processes(monitor, want_user=True)
+        status, limits, root = status_of(srv, net)
         self.check_unprivileged(status, limits)
-        self.assertEqual(root, "/")
+        self.assertEqual(root, self.anon)
+        status, limits, root = status_of(srv, user)
+        self.check_unprivileged(status, limits)
+        self.assertEqual(root, self.home)
+        status, _, _ = status_of(srv, monitor)
+        self.assertEqual(field(status, "Uid"), ["0"] * 4)
+        self.assertEqual(inet_fds(monitor), [])
         self.assertEqual(f.stor("up.txt", b"uploaded")[0], 226)
         st = os.stat(os.path.join(self.home, "up.txt"))
         self.assertEqual((st.st_uid, st.st_gid), (65534, 65534))

@@ -15,7 +15,8 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import (SEED_EXPECT, SOCKFTPD, TIMEOUT, Server, give_to_server,  # noqa: E402
-                     main, make_users_file, seed_session)
+                     inet_fds, main, make_users_file, proc_status, seed_session,
+                     session_processes)
 from tlshelp import ImplicitFtp, make_cert  # noqa: E402
 
 UNITS = os.environ.get("SOCKFTPD_UNITS", "")
@@ -181,7 +182,8 @@ class XinetdFtps(unittest.TestCase):
         self.assertEqual(f.greeting[0], 220)
         f.login(USER, PASSWORD)
         # xinetd's one child once the sessions of the transfers have ended
-        # (they may take a while to exit, under ASan)
+        # (they may take a while to exit, under ASan): the monitor, root
+        # without the connection; the session is its network process
         kids = []
         deadline = time.monotonic() + TIMEOUT
         while len(kids) != 1 and time.monotonic() < deadline:
@@ -189,14 +191,17 @@ class XinetdFtps(unittest.TestCase):
                 kids = [int(p) for p in c.read().split()]
             time.sleep(0.01)
         self.assertEqual(len(kids), 1)
-        with open("/proc/%d/status" % kids[0]) as s:
-            st = dict(l.split(":\t", 1) for l in s.read().splitlines() if ":\t" in l)
-        self.assertEqual(st["Uid"].split(), ["65534"] * 4)
-        for cap in ("CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb"):
-            self.assertEqual(int(st[cap], 16), 0, cap)
-        self.assertEqual(st["NoNewPrivs"].strip(), "1")
-        if not os.environ.get("SOCKFTPD_SANITIZED"):   # no filter under ASan
-            self.assertEqual(st["Seccomp"].strip(), "2")
+        self.assertEqual(proc_status(kids[0])["Uid"].split(), ["0"] * 4)
+        self.assertEqual(inet_fds(kids[0]), [])
+        net, user = session_processes(kids[0], want_user=True)
+        for pid in (net, user):
+            st = proc_status(pid)
+            self.assertEqual(st["Uid"].split(), ["65534"] * 4)
+            for cap in ("CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb"):
+                self.assertEqual(int(st[cap], 16), 0, cap)
+            self.assertEqual(st["NoNewPrivs"].strip(), "1")
+            if not os.environ.get("SOCKFTPD_SANITIZED"):   # no filter under ASan
+                self.assertEqual(st["Seccomp"].strip(), "2")
         self.assertEqual(f.cmd("NOOP")[0], 200)
 
     def test_ipv6(self):

@@ -65,6 +65,25 @@ class FilterGen(unittest.TestCase):
         self.assertEqual(r.returncode, 1)
         self.assertIn(b"which a cross build for %s needs" % other.encode(), r.stderr)
 
+    def test_files_filter_has_no_network_call(self):
+        """--files: the user process's filter, named files_filter_prog, is
+        the session's without socket, connect, bind, listen, accept4...;
+        messages on the descriptors it holds stay."""
+        for arch in ARCHES:
+            r = gen("--files", arch)
+            self.assertEqual(r.returncode, 0, (arch, r.stderr))
+            text = r.stdout.decode()
+            self.assertIn("const struct sock_filter files_filter_prog[]", text)
+            self.assertNotIn("syscall_filter_prog", text)
+            for name in ("socket", "connect", "bind", "listen", "accept4", "setsockopt",
+                         "getsockopt", "getsockname", "getpeername", "shutdown"):
+                self.assertNotRegex(text, r"\* +%s[= (:]" % name, (arch, name))
+            for name in ("sendmsg", "recvmsg", "openat2", "fchmodat2"):
+                self.assertRegex(text, r"\* +%s[= (:]" % name, (arch, name))
+        session = gen("native").stdout.decode()
+        self.assertRegex(session, r"\* +socket[= (]")
+        self.assertNotEqual(program(gen("--files", "native").stdout.decode()), program(session))
+
     def test_unknown_architecture_fails(self):
         r = gen("vax")
         self.assertEqual(r.returncode, 1)

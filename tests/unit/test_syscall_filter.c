@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fdpass.h"
 #include "syscall_filter.h"
 
 /* Run fn in a child under the filter; return its wait status. */
@@ -470,4 +471,120 @@ Test(syscall_filter, set_id_modes_kill)
 	unlinkat(dirfd_, "d", AT_REMOVEDIR);
 	unlinkat(dirfd_, "sgid-dir", AT_REMOVEDIR);
 	remove_dir();
+}
+
+/* The user process's filter: the session's without a network call. */
+
+static int files_sv[2];
+
+/* Run fn in a child under the user process's filter; its wait status. */
+static int under_files_filter(void (*fn)(void))
+{
+	pid_t pid;
+	int status = 0;
+
+	cr_assert_eq(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, files_sv), 0);
+	pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		if (seccomp_install_files() < 0)
+			_exit(99);
+		fn();
+		_exit(0);
+	}
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	close(files_sv[0]);
+	close(files_sv[1]);
+	return status;
+}
+
+static void files_socket(void)
+{
+	socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	_exit(3);
+}
+
+static void files_socket_unix(void)
+{
+	socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	_exit(3);
+}
+
+static void files_connect(void)
+{
+	syscall(SYS_connect, files_sv[0], NULL, 0);
+	_exit(3);
+}
+
+static void files_bind(void)
+{
+	syscall(SYS_bind, files_sv[0], NULL, 0);
+	_exit(3);
+}
+
+static void files_listen(void)
+{
+	syscall(SYS_listen, files_sv[0], 1);
+	_exit(3);
+}
+
+static void files_accept4(void)
+{
+	syscall(SYS_accept4, files_sv[0], NULL, NULL, 0);
+	_exit(3);
+}
+
+static void files_setsockopt(void)
+{
+	int on = 1;
+
+	syscall(SYS_setsockopt, files_sv[0], SOL_SOCKET, SO_PASSCRED, &on, sizeof(on));
+	_exit(3);
+}
+
+Test(syscall_filter, files_filter_kills_network_calls)
+{
+	void (*const killers[])(void) = {files_socket, files_socket_unix, files_connect,
+					  files_bind, files_listen, files_accept4,
+					  files_setsockopt, do_execve, do_fork, do_ptrace_like};
+
+	for (size_t i = 0; i < sizeof(killers) / sizeof(killers[0]); i++) {
+		int st = under_files_filter(killers[i]);
+
+		cr_expect(WIFSIGNALED(st) && WTERMSIG(st) == SIGSYS, "call %zu: status %d", i, st);
+	}
+}
+
+/* What the user process does: files, a listing pipe, descriptors and
+ * messages over the socketpair it holds. */
+static void do_file_work(void)
+{
+	char buf[64];
+	int p[2], fd = open("/dev/null", O_RDONLY | O_CLOEXEC), got;
+
+	if (fd < 0 || read(fd, buf, sizeof(buf)) != 0)
+		_exit(10);
+	if (pipe2(p, O_CLOEXEC) < 0 || write(p[1], "x", 1) != 1 || read(p[0], buf, 1) != 1)
+		_exit(11);
+	if (fdpass_send(files_sv[0], "r", 1, fd) < 0)
+		_exit(12);
+	if (fdpass_recv(files_sv[1], buf, sizeof(buf), &got) != 1 || got < 0)
+		_exit(13);
+	if (send(files_sv[0], "s", 1, 0) != 1 || recv(files_sv[1], buf, 1, 0) != 1)
+		_exit(14);
+	_exit(0);
+}
+
+Test(syscall_filter, files_filter_allows_file_work)
+{
+#if defined(__SANITIZE_ADDRESS__)
+	cr_skip_test("sanitizer runtimes make calls a session does not");
+#endif
+	int st = under_files_filter(do_file_work);
+
+	cr_assert(WIFEXITED(st), "status %d", st);
+	cr_assert_eq(WEXITSTATUS(st), 0);
+	/* and a session's socket() would have killed it */
+	st = under_files_filter(do_session_things);
+	cr_assert(WIFSIGNALED(st) && WTERMSIG(st) == SIGSYS, "status %d", st);
 }

@@ -1,0 +1,20 @@
+/* fdpass.h - one message, and at most one descriptor with it, over a
+ * SOCK_SEQPACKET socket (SCM_RIGHTS).  Whatever arrives is bounded: a
+ * message longer than the buffer, or more than one descriptor, is refused
+ * (and what came with it closed). */
+#ifndef SOCKFTPD_FDPASS_H
+#define SOCKFTPD_FDPASS_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+/* Send buf (n bytes), with fd when it is not -1.  0, or -1 with errno. */
+int fdpass_send(int sock, const void *buf, size_t n, int fd);
+
+/* Receive one message into buf (cap bytes); *fd is the descriptor that
+ * came with it (close-on-exec), or -1.  Returns its length, 0 at the end
+ * of the stream, or -1 with errno (EMSGSIZE: too long, or too many
+ * descriptors). */
+ssize_t fdpass_recv(int sock, void *buf, size_t cap, int *fd);
+
+#endif

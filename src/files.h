@@ -1,0 +1,46 @@
+/* files.h - where a logged-in session's file work is done: in this process
+ * (fileops.c, no monitor) or in the user process the monitor started for
+ * the login (userproc.c), through a socketpair.  The handlers ask in the
+ * same words either way (fileproto.h); descriptors come back over
+ * SCM_RIGHTS, so RETR still sendfile()s and STOR still splice()s here, and
+ * a listing comes back as a pipe of lines. */
+#ifndef SOCKFTPD_FILES_H
+#define SOCKFTPD_FILES_H
+
+#include <stdbool.h>
+
+#include "fileops.h"
+#include "fileproto.h"
+#include "transfer.h"
+
+struct files {
+	int sock;              /* the user process, or -1: here */
+	bool local;            /* local is in use */
+	struct fileops local_ops;
+	int list_fd;           /* a listing's pipe from the user process, or -1 */
+};
+
+void files_init(struct files *f);
+/* A login whose files are reached here, below root_fd (taken over). */
+void files_here(struct files *f, int root_fd, bool rw);
+/* A login whose files the user process at the other end of sock reaches
+ * (sock taken over). */
+void files_remote(struct files *f, int sock);
+/* Is a login's file work reachable? */
+bool files_open(const struct files *f);
+
+/* Do one request.  0 with res (and *fd, the descriptor it opened, or -1),
+ * or -1 with errno when the user process is gone or broke the protocol:
+ * the session cannot go on. */
+int files_call(struct files *f, const struct fop_request *rq, struct fop_result *res,
+	       int *fd);
+
+/* Stream the listing a good FOP_LIST opened into w; drop it unstreamed. */
+enum xfer_status files_list(struct files *f, struct dwriter *w);
+void files_list_cancel(struct files *f);
+
+/* The login ends: a pending upload undone, the root or the user process's
+ * socket closed (which ends the user process). */
+void files_close(struct files *f);
+
+#endif

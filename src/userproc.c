@@ -1,0 +1,161 @@
+/* userproc.c - a login's file work as its account. */
+#include "userproc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fdpass.h"
+#include "fileops.h"
+#include "log.h"
+#include "monitor_proto.h"
+#include "sandbox.h"
+
+const char *userproc_step_name(unsigned step)
+{
+	switch (step) {
+	case STEP_HOME: return "entering the home";
+	case STEP_IDENTITY: return "becoming the account";
+	case STEP_ROOT: return "opening the home as the account";
+	case STEP_WALLS: return "limits and system call filter";
+	}
+	return "?";
+}
+
+static void report(int sock, int err, unsigned step)
+{
+	struct mon_reply rp = {.type = err ? MON_NOT_READY : MON_READY, .err = err,
+			       .step = step};
+	unsigned char buf[64];
+	size_t n = mon_format_reply(buf, sizeof(buf), &rp);
+
+	if (n)
+		(void)fdpass_send(sock, buf, n, -1);
+}
+
+/* Become the account, rooted at the home: the root's fd, or -1 with the
+ * errno and the step that failed. */
+static int start(const struct config *cfg, const struct user_entry *e, const struct account *a,
+		 unsigned *step)
+{
+	pid_t monitor = getppid();
+	char err[300];
+	int fd;
+
+	*step = STEP_HOME;
+	if (chdir(e->home) < 0 || chroot(".") < 0 || chdir("/") < 0)
+		return -1;
+	*step = STEP_IDENTITY;
+	if (sandbox_become(a->name, a->uid, a->gid, a->ngroups, a->groups, err, sizeof(err)) < 0) {
+		log_msg(LOG_ERR, "error", "%s", err);
+		if (!errno)
+			errno = EPERM;
+		return -1;
+	}
+	if (sandbox_die_with(monitor) < 0)
+		return -1;
+	/* as the account: its home must be its to enter */
+	*step = STEP_ROOT;
+	fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (faccessat(fd, ".", X_OK, AT_EACCESS) < 0) {
+		int e2 = errno;
+
+		close(fd);
+		errno = e2;
+		return -1;
+	}
+	*step = STEP_WALLS;
+	if (sandbox_limit(RLIMIT_CORE, 0) < 0 || sandbox_limit(RLIMIT_NOFILE, SANDBOX_NOFILE) < 0 ||
+	    sandbox_finish(cfg, FILTER_FILES, err, sizeof(err)) < 0) {
+		int e2 = errno ? errno : EPERM;
+
+		log_msg(LOG_ERR, "error", "user process of %s: %s", e->name, err);
+		close(fd);
+		errno = e2;
+		return -1;
+	}
+	return fd;
+}
+
+/* The answer to one request, with its descriptor; a listing streams after
+ * it.  0, or -1 when the network process is gone. */
+static int answer(int sock, struct fileops *ops, const struct fop_request *rq)
+{
+	static unsigned char out[FOP_MSG_MAX];
+	static struct fop_result res;
+	static struct dwriter w;
+	int fd, pipefd[2] = {-1, -1}, r;
+	size_t n;
+
+	fileops_do(ops, rq, &res, &fd);
+	if (rq->op == FOP_LIST && !res.err) {
+		if (pipe2(pipefd, O_CLOEXEC) < 0) {
+			res.err = errno;
+			res.flags = 0;
+			fileops_list_cancel(ops);
+		}
+		fd = pipefd[0];
+	}
+	n = fop_format_result(out, sizeof(out), &res);
+	r = n ? fdpass_send(sock, out, n, fd) : -1;
+	if (fd >= 0)
+		close(fd);
+	if (pipefd[1] >= 0) {
+		if (r == 0) {
+			dw_init_fd(&w, pipefd[1]);
+			fileops_list_run(ops, &w);
+			dw_flush(&w);
+		}
+		fileops_list_cancel(ops);
+		close(pipefd[1]);
+	}
+	return r;
+}
+
+static int serve(int sock, struct fileops *ops)
+{
+	static unsigned char in[FOP_MSG_MAX];
+	static struct fop_request rq;
+
+	for (;;) {
+		int fd;
+		ssize_t n = fdpass_recv(sock, in, sizeof(in), &fd);
+
+		if (n == 0)
+			return 0;
+		if (fd >= 0)
+			close(fd);
+		if (n < 0 || fd >= 0 || fop_parse_request(in, (size_t)n, &rq) < 0) {
+			log_msg(LOG_ERR, "error", "user process: %s from the network process: "
+				"ending", n < 0 ? strerror(errno) : "a message that is not a request");
+			return 1;
+		}
+		if (answer(sock, ops, &rq) < 0)
+			return 0;
+	}
+}
+
+int userproc_run(int sock, const struct config *cfg, const struct user_entry *e,
+		 const struct account *a)
+{
+	static struct fileops ops;
+	unsigned step = 0;
+	int root, status;
+
+	fileops_guard_install();
+	root = start(cfg, e, a, &step);
+	if (root < 0) {
+		report(sock, errno ? errno : EPERM, step);
+		return 1;
+	}
+	fileops_init(&ops, root, e->rw, true);
+	report(sock, 0, 0);
+	status = serve(sock, &ops);
+	/* the network process left: an upload it did not end is undone */
+	fileops_abandon(&ops);
+	return status;
+}
