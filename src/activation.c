@@ -31,9 +31,11 @@ static void endpoints(struct activation *a, int fd)
 	int on = 1;
 
 	memset(&ss, 0, sizeof(ss));
-	if (getpeername(fd, (struct sockaddr *)&ss, &len) == 0)
+	if (getpeername(fd, (struct sockaddr *)&ss, &len) == 0) {
 		endpoint_from_sockaddr(&a->peer, (struct sockaddr *)&ss, len);
-	else
+		a->peer_sa = ss;
+		a->peer_len = len;
+	} else
 		snprintf(a->peer.addr, sizeof(a->peer.addr), "unknown");
 	len = sizeof(ss);
 	if (getsockname(fd, (struct sockaddr *)&ss, &len) == 0) {

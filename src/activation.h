@@ -17,6 +17,8 @@ struct activation {
 	enum activation_mode mode;
 	int in_fd, out_fd;
 	struct endpoint peer;   /* the client */
+	struct sockaddr_storage peer_sa;   /* the same; peer_len 0 when not a socket */
+	socklen_t peer_len;
 	struct endpoint local;  /* this end of the control connection */
 	struct sockaddr_storage local_sa;  /* the same, for data connections */
 	socklen_t local_len;

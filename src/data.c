@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "proxyread.h"
 
 void data_init(struct data *d)
 {
@@ -111,6 +112,26 @@ static int wait_fd(int fd, short events, long long deadline, struct ctrl *watch)
 	return r == 1 ? 0 : -1;
 }
 
+/* A passive connection from a balancer: its PROXY header says who is
+ * behind it (ep becomes that; LOCAL leaves the balancer, who is not the
+ * client).  -1 when there is no good header before the deadline. */
+static int behind_balancer(int fd, struct endpoint *ep, long long deadline)
+{
+	struct proxy_header h;
+	struct chan c;
+	char err[160];
+
+	chan_plain(&c, fd, fd);
+	if (proxy_read(&c, deadline, &h, err, sizeof(err)) < 0) {
+		log_msg(LOG_WARNING, "reject", "%s: passive data connection from %s dropped: %s",
+			log_client(), ep->addr, err);
+		return -1;
+	}
+	if (!h.local)
+		endpoint_from_sockaddr(ep, (const struct sockaddr *)&h.src, h.addr_len);
+	return 0;
+}
+
 static int accept_from_peer(struct data *d, const struct data_ends *ends, long long deadline,
 			    struct ctrl *watch)
 {
@@ -130,6 +151,12 @@ static int accept_from_peer(struct data *d, const struct data_ends *ends, long l
 			return -1;
 		}
 		endpoint_from_sockaddr(&ep, (struct sockaddr *)&ss, len);
+		if (ends->n_proxy_nets &&
+		    cidr_list_match(ends->proxy_nets, ends->n_proxy_nets, (struct sockaddr *)&ss) &&
+		    behind_balancer(fd, &ep, deadline) < 0) {
+			close(fd);
+			continue;
+		}
 		if (strcmp(ep.addr, ends->peer_addr) == 0)
 			return fd;
 		/* Someone else took the announced port: drop it, keep waiting. */

@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 
 #include "address.h"
+#include "cidr.h"
 #include "ctrl.h"
 
 enum data_mode { DATA_NONE, DATA_PASSIVE, DATA_ACTIVE };
@@ -27,6 +28,10 @@ struct data_ends {
 	struct sockaddr_storage local;  /* this end: passive sockets listen here */
 	socklen_t local_len;
 	const char *peer_addr;          /* the client: the only address served */
+	/* Behind a balancer (--proxy-protocol): a passive connection from one
+	 * of these begins with a PROXY header naming who is behind it. */
+	const struct cidr *proxy_nets;
+	size_t n_proxy_nets;
 };
 
 void data_init(struct data *d);

@@ -91,13 +91,16 @@ static enum options_result configure(struct config *cfg, struct origins *org, in
 	have = read_config(cfg->config_file, text, CONFFILE_MAX + 1, &len, err, errcap);
 	if (have < 0)
 		return OPTIONS_ERROR;
-	if (have == 0)
-		return r;
-	file = cfg->config_file ? cfg->config_file : SYSCONFDIR "/sockftpd.conf";
-	config_defaults(cfg, org);
-	if (conffile_parse(cfg, org, file, text, len, err, errcap) < 0)
-		return OPTIONS_ERROR;
-	return options_parse(cfg, org, argc, argv, err, errcap);
+	if (have > 0) {
+		file = cfg->config_file ? cfg->config_file : SYSCONFDIR "/sockftpd.conf";
+		config_defaults(cfg, org);
+		if (conffile_parse(cfg, org, file, text, len, err, errcap) < 0)
+			return OPTIONS_ERROR;
+		r = options_parse(cfg, org, argc, argv, err, errcap);
+		if (r != OPTIONS_RUN && r != OPTIONS_CHECK)
+			return r;
+	}
+	return options_check(cfg, err, errcap) < 0 ? OPTIONS_ERROR : r;
 }
 
 int main(int argc, char *argv[])

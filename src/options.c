@@ -1,6 +1,7 @@
 /* options.c - the option table and its parser (pure). */
 #include "options.h"
 
+#include "cidr.h"
 #include "hostport.h"
 
 #include <arpa/inet.h>
@@ -22,6 +23,7 @@ enum option_kind {
 	KIND_U64,      /* a whole number in [min, max] (unsigned long long) */
 	KIND_NAME,     /* a non-empty word */
 	KIND_FILE,     /* an absolute path, or a credential's name (no '/') */
+	KIND_NETS,     /* address blocks, "CIDR[,CIDR...]" (cidr.h) */
 };
 
 struct option_def {
@@ -190,6 +192,24 @@ static const struct option_def option_table[] = {
 	 .man = "A handshake whose server name indication names another host is refused\n"
 	 "(one without the extension is accepted): a connection meant for another\n"
 	 "service cannot be answered by this one."},
+	{.name = "proxy-protocol", .kind = KIND_CHOICE, .offset = F(proxy_protocol),
+	 .choices = "no|yes", .def = "no", .bare = "yes", .arg = "no|yes",
+	 .help = "a PROXY protocol header (v1 or v2) from a trusted balancer comes first",
+	 .man = "Every control connection must begin with a PROXY protocol header (version 1\n"
+	 "or 2, as HAProxy's\n.B send-proxy\nand\n.B send-proxy-v2\nsend) from an address in\n"
+	 ".BR \\-\\-proxy\\-trusted ;\n"
+	 "a connection from elsewhere, or without a whole and well-formed header within\n"
+	 "5 seconds, is closed without a reply.\n"
+	 "The header is read exactly, so an implicit-FTPS handshake may follow it at once.\n"
+	 "The client address it gives is the one logged and checked (active-mode\n"
+	 "targets, passive connections); a LOCAL header (a health check) keeps the\n"
+	 "connection's own.\nNeeds\n.BR \\-\\-proxy\\-trusted ."},
+	{.name = "proxy-trusted", .kind = KIND_NETS, .offset = F(proxy_trusted),
+	 .arg = "CIDR[,CIDR...]",
+	 .help = "the balancers whose PROXY headers are believed, e.g. 10.0.0.0/8,::1",
+	 .man = "The addresses (or address blocks) of the balancers allowed to send a PROXY\n"
+	 "header, separated by commas, at most 32: a header is never believed from\n"
+	 "anywhere else."},
 	{.name = "sandbox", .kind = KIND_CHOICE, .offset = F(sandbox), .min = SANDBOX_AUTO,
 	 .choices = "auto|required|off", .def = "auto", .arg = "auto|required|off",
 	 .help = "system call filter: auto goes on without it where the kernel refuses it",
@@ -268,6 +288,10 @@ static void bad_value(const struct option_def *o, const char *v, char *err, size
 	case KIND_IPV4:
 		snprintf(err, errcap, "--%s: '%.100s' is not an IPv4 address", o->name, v);
 		break;
+	case KIND_NETS:
+		snprintf(err, errcap, "--%s: '%.200s' is not a list of at most %d addresses or "
+			 "address blocks (192.0.2.0/24,2001:db8::/32)", o->name, v, CIDR_LIST_MAX);
+		break;
 	case KIND_RANGE:
 		snprintf(err, errcap, "--%s: '%.100s' is not LO-HI with 1024 <= LO <= HI <= 65535",
 			 o->name, v);
@@ -333,6 +357,14 @@ static int apply(struct config *cfg, const struct option_def *o, const char *v, 
 			break;
 		*(const char **)field(cfg, o) = v;
 		return 0;
+	case KIND_NETS: {
+		struct cidr nets[CIDR_LIST_MAX];
+
+		if (cidr_list_parse(v, nets, CIDR_LIST_MAX) < 0)
+			break;
+		*(const char **)field(cfg, o) = v;
+		return 0;
+	}
 	case KIND_FILE:
 		if (!*v || (v[0] != '/' && strchr(v, '/')))
 			break;
@@ -564,6 +596,16 @@ size_t options_man(char *buf, size_t cap)
 }
 
 /* The value o has in cfg, as it would be written; false when it is unset. */
+int options_check(const struct config *cfg, char *err, size_t errcap)
+{
+	if (cfg->proxy_protocol && !cfg->proxy_trusted) {
+		snprintf(err, errcap, "--proxy-protocol needs --proxy-trusted: the balancers "
+			 "whose headers are believed");
+		return -1;
+	}
+	return 0;
+}
+
 static bool value_text(const struct config *cfg, const struct option_def *o, char *buf,
 		       size_t cap)
 {
@@ -583,6 +625,7 @@ static bool value_text(const struct config *cfg, const struct option_def *o, cha
 	case KIND_IPV4:
 	case KIND_NAME:
 	case KIND_FILE:
+	case KIND_NETS:
 		if (!*(const char *const *)f)
 			return false;
 		snprintf(buf, cap, "%s", *(const char *const *)f);

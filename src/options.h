@@ -58,6 +58,8 @@ struct config {
 	const char *tls_ciphers;      /* --tls-ciphers: TLS 1.2 cipher list */
 	unsigned tls_min_version;     /* --tls-min-version: 2 (1.2) or 3 (1.3) */
 	const char *tls_sni;          /* --tls-sni: the only server name accepted */
+	unsigned proxy_protocol;      /* --proxy-protocol: a PROXY header comes first */
+	const char *proxy_trusted;    /* --proxy-trusted: who may send one (CIDR list) */
 };
 
 enum options_result {
@@ -91,6 +93,10 @@ enum options_result options_parse(struct config *cfg, struct origins *org, int a
  * are refused, and so is a key set twice.  0, or -1 with a message in err. */
 int options_set(struct config *cfg, struct origins *org, enum origin from, unsigned line,
 		const char *name, size_t name_len, const char *value, char *err, size_t errcap);
+
+/* The rules between options, checked once everything is read: 0, or -1
+ * with a one-line message in err. */
+int options_check(const struct config *cfg, char *err, size_t errcap);
 
 /* The effective configuration, one "key = value" line per option, with
  * where it came from. */

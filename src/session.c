@@ -11,6 +11,7 @@
 #include "line.h"
 #include "listing.h"
 #include "log.h"
+#include "proxyread.h"
 
 void session_init(struct session *s, const struct config *cfg, const struct held *held,
 		  const struct activation *a)
@@ -18,6 +19,8 @@ void session_init(struct session *s, const struct config *cfg, const struct held
 	s->cfg = cfg;
 	s->held = held;
 	s->peer = a->peer;
+	s->conn_peer = a->peer_sa;
+	s->conn_peer_len = a->peer_len;
 	s->local = a->local;
 	s->mode = a->mode;
 	s->mlst_facts = FACT_ALL;
@@ -138,6 +141,37 @@ static int next(struct session *s)
 	return -1;
 }
 
+/* Behind a balancer: the PROXY header, believed only from a trusted
+ * sender, says who the client is.  Nothing is sent before it is read. */
+static int proxied(struct session *s)
+{
+	struct proxy_header h;
+	char err[160];
+	int n;
+
+	if (!s->cfg->proxy_protocol)
+		return 0;
+	endpoint_format(&s->peer, s->balancer, sizeof(s->balancer));
+	n = cidr_list_parse(s->cfg->proxy_trusted, s->proxy_nets, CIDR_LIST_MAX);
+	if (n < 0 || !s->conn_peer_len ||
+	    !cidr_list_match(s->proxy_nets, (size_t)n, (const struct sockaddr *)&s->conn_peer)) {
+		log_msg(LOG_WARNING, "reject", "%s: not a trusted PROXY sender (--proxy-trusted), "
+			"closing", s->balancer);
+		return -1;
+	}
+	if (proxy_read(&s->ctrl_chan, deadline_in(PROXY_HEADER_TIMEOUT_MS), &h, err,
+		       sizeof(err)) < 0) {
+		log_msg(LOG_WARNING, "reject", "%s: %s, closing", s->balancer, err);
+		return -1;
+	}
+	if (!h.local)
+		endpoint_from_sockaddr(&s->peer, (const struct sockaddr *)&h.src, h.addr_len);
+	/* passive connections from a balancer carry a header too */
+	s->ends.proxy_nets = s->proxy_nets;
+	s->ends.n_proxy_nets = (size_t)n;
+	return 0;
+}
+
 /* Implicit FTPS: the handshake comes before the greeting. */
 static int implicit_tls(struct session *s)
 {
@@ -157,6 +191,10 @@ int session_run(struct session *s)
 {
 	int status = 0;
 
+	if (proxied(s) < 0) {
+		chan_close(&s->ctrl_chan);
+		return 0;
+	}
 	log_set_client(&s->peer);
 	endpoint_format(&s->peer, s->who, sizeof(s->who));
 	s->login_deadline = deadline_in((long long)s->cfg->login_timeout * 1000);
@@ -166,8 +204,9 @@ int session_run(struct session *s)
 		chan_close(&s->ctrl_chan);
 		return 0;
 	}
-	log_msg(LOG_INFO, "connect", "Accepted new connection (address = %s, via %s)",
-		s->who, activation_mode_name(s->mode));
+	log_msg(LOG_INFO, "connect", "Accepted new connection (address = %s, via %s%s%s)",
+		s->who, activation_mode_name(s->mode), s->balancer[0] ? ", PROXY header from " : "",
+		s->balancer);
 	while (!s->quit) {
 		int r = next(s);
 

@@ -9,6 +9,7 @@
 #include "activation.h"
 #include "auth.h"
 #include "chan.h"
+#include "cidr.h"
 #include "command.h"
 #include "ctrl.h"
 #include "data.h"
@@ -25,6 +26,11 @@ struct session {
 	struct endpoint peer, local;
 	struct data_ends ends;     /* for data connections */
 	char who[ADDRESS_TEXT_MAX + 16];  /* the client, as logged */
+	/* the connection's own peer, to check a PROXY header's sender */
+	struct sockaddr_storage conn_peer;
+	socklen_t conn_peer_len;
+	char balancer[ADDRESS_TEXT_MAX + 16];  /* who sent the PROXY header, or "" */
+	struct cidr proxy_nets[CIDR_LIST_MAX]; /* --proxy-trusted, parsed */
 	enum activation_mode mode;
 	bool quit;                 /* QUIT answered: close after the reply */
 	bool failed;               /* the session itself failed: exit status 1 */
