@@ -18,12 +18,14 @@ set -eu
 #               real-systemd tests read a live session's calls); openssl
 #               (password hashes); valgrind (memcheck); curl lftp wget (the
 #               interop clients); gnutls-bin (gnutls-cli, a second TLS stack);
-#               fail2ban (fail2ban-regex checks the shipped filter)
+#               fail2ban (fail2ban-regex checks the shipped filter); haproxy and
+#               iproute2 (ip: network namespaces and veth pairs) for the
+#               several-hosts test
 PACKAGES="meson ninja-build pkg-config gcc libc6-dev clang
 libsystemd-dev libcrypt-dev libseccomp-dev libcriterion-dev libssl-dev
 libclang-rt-dev
 python3 systemd xinetd util-linux mount strace openssl valgrind curl lftp wget gnutls-bin
-fail2ban"
+fail2ban haproxy iproute2"
 
 missing=""
 for p in $PACKAGES; do
