@@ -4,13 +4,13 @@
 #include <crypt.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "account.h"
 #include "dlsym.h"
 #include "fdpass.h"
 #include "log.h"
@@ -201,26 +201,43 @@ static enum auth_result anonymous(const struct config *cfg, const struct held *h
 	return AUTH_OK;
 }
 
+/* This process's user name, looked up before the sandbox
+ * (auth_know_self): a name service looked up in the sandbox may make calls
+ * the session's filter kills (nss-systemd's epoll and socket). */
+static char self_name[USER_ACCOUNT_MAX];
+
+void auth_know_self(void)
+{
+	const struct passwd *pw = getpwuid(geteuid());
+
+	snprintf(self_name, sizeof(self_name), "%s", pw ? pw->pw_name : "");
+}
+
 /* Without a monitor the file work runs in this process: a login whose
- * account is another uid or gid cannot have it. */
+ * account is another user, uid or gid cannot have it.  A named account is
+ * compared by name, with no name service lookup. */
 static bool account_is_mine(const struct config *cfg, const struct user_entry *e)
 {
-	struct account a;
-	char why[300];
+	char who[USER_ACCOUNT_MAX + 16];
 
-	if (e->account == ACCOUNT_DEFAULT)
+	switch (e->account) {
+	case ACCOUNT_IDS:
+		if (e->uid == geteuid() && e->gid == getegid())
+			return true;
+		snprintf(who, sizeof(who), "uid=%u,gid=%u (uid %u, gid %u)", (unsigned)e->uid,
+			 (unsigned)e->gid, (unsigned)e->uid, (unsigned)e->gid);
+		break;
+	case ACCOUNT_NAME:
+		if (self_name[0] && strcmp(e->account_name, self_name) == 0)
+			return true;
+		snprintf(who, sizeof(who), "%s", e->account_name);
+		break;
+	default:
 		return true;
-	if (account_resolve(e, cfg->run_as, &a, why, sizeof(why)) < 0) {
-		log_msg(LOG_ERR, "error", "users file %s: user %s: %s", cfg->users_file, e->name,
-			why);
-		return false;
 	}
-	if (a.uid == geteuid() && a.gid == getegid())
-		return true;
-	log_msg(LOG_ERR, "error", "users file %s: user %s: account %s (uid %u, gid %u) needs a "
-		"root start; this process runs as uid %u, gid %u and cannot switch",
-		cfg->users_file, e->name, a.name, (unsigned)a.uid, (unsigned)a.gid,
-		(unsigned)geteuid(), (unsigned)getegid());
+	log_msg(LOG_ERR, "error", "users file %s: user %s: account %s needs a root start; this "
+		"process runs as %s (uid %u, gid %u) and cannot switch", cfg->users_file, e->name,
+		who, self_name[0] ? self_name : "?", (unsigned)geteuid(), (unsigned)getegid());
 	return false;
 }
 

@@ -45,6 +45,10 @@ enum auth_result auth_check(const struct config *cfg, const struct held *held,
 int auth_users_file(const char *file, int fd, const char *user, const char *pass,
 		    struct user_entry *e);
 
+/* Remember who this process is (its user name), before the sandbox: a
+ * users file ACCOUNT is compared with it without a name service lookup. */
+void auth_know_self(void);
+
 /* A login made through the monitor ends (its user process too).  0, or -1
  * when the monitor is gone. */
 int auth_logout(const struct held *held);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "activation.h"
+#include "auth.h"
 #include "check.h"
 #include "cmd.h"
 #include "conffile.h"
@@ -170,6 +171,7 @@ int main(int argc, char *argv[])
 		}
 		tzset();  /* local time for its lines, read before a chroot */
 	}
+	auth_know_self();
 	/* No byte from the client is read before this. */
 	if (sandbox_enter(&cfg, &held, err, sizeof(err)) < 0) {
 		log_msg(LOG_ERR, "error", "%s", err);

@@ -3,8 +3,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/fsuid.h>
 #include <unistd.h>
 
 #include "fdpass.h"
@@ -35,6 +37,30 @@ static void report(int sock, int err, unsigned step)
 		(void)fdpass_send(sock, buf, n, -1);
 }
 
+/* Into the home with the account's rights: its groups and gid, and its
+ * uid for file access (the file system uid), while the process is still
+ * root for the rest.  So a monitor without CAP_DAC_READ_SEARCH (the
+ * systemd identities unit) enters a home that is its account's alone
+ * (0700), and a home the account cannot enter is refused here.
+ * CAP_SYS_CHROOT is not a file system capability: the new file system uid
+ * does not clear it.  0, or -1 with the errno and the step that failed. */
+static int enter_home(const char *home, const struct account *a, unsigned *step)
+{
+	*step = STEP_IDENTITY;
+	if (setgroups(a->ngroups, a->ngroups ? a->groups : NULL) < 0 ||
+	    setresgid(a->gid, a->gid, a->gid) < 0)
+		return -1;
+	(void)setfsuid(a->uid);
+	if ((uid_t)setfsuid((uid_t)-1) != a->uid) {
+		errno = EPERM;
+		return -1;
+	}
+	*step = STEP_HOME;
+	if (chdir(home) < 0 || chroot(".") < 0 || chdir("/") < 0)
+		return -1;
+	return 0;
+}
+
 /* Become the account, rooted at the home: the root's fd, or -1 with the
  * errno and the step that failed. */
 static int start(const struct config *cfg, const struct user_entry *e, const struct account *a,
@@ -44,8 +70,7 @@ static int start(const struct config *cfg, const struct user_entry *e, const str
 	char err[300];
 	int fd;
 
-	*step = STEP_HOME;
-	if (chdir(e->home) < 0 || chroot(".") < 0 || chdir("/") < 0)
+	if (enter_home(e->home, a, step) < 0)
 		return -1;
 	*step = STEP_IDENTITY;
 	if (sandbox_become(a->name, a->uid, a->gid, a->ngroups, a->groups, err, sizeof(err)) < 0) {

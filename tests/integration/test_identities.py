@@ -354,7 +354,7 @@ class Identities(unittest.TestCase):
 
     def test_accounts_that_cannot_be_taken(self):
         for user, why in (("ghost", "no-such-user-here: no such system user"),
-                          ("closed", "opening the home as the account: Permission denied"),
+                          ("closed", "entering the home: Permission denied"),
                           ("rooted", "uid 0 is refused")):
             f = Ftp("127.0.0.1", self.srv.port)
             self.addCleanup(f.close)
@@ -558,24 +558,33 @@ class WithoutRoot(unittest.TestCase):
         os.chown(home, 65534, 65534)
         users = os.path.join(tmp.name, "users")
         make_users_file(users, [("plain", "pw", home, "rw"), ("mapped", "pw", home, "rw"),
-                                ("self", "pw", home, "rw")])
+                                ("self", "pw", home, "rw"), ("named", "pw", home, "rw"),
+                                ("me", "pw", home, "rw")])
         with open(users) as fh:
             lines = fh.read().splitlines()
+        # named: another system user, by name; me: this process's user, by
+        # name.  Neither is looked up in the sandbox: a name service such as
+        # nss-systemd (Debian's "group: files systemd") makes calls the
+        # session's filter kills (SIGSYS, no reply at all)
         with open(users, "w") as fh:
-            fh.write("%s\n%s:uid=4242,gid=4242\n%s:uid=65534,gid=65534\n" % tuple(lines))
+            fh.write("%s\n%s:uid=4242,gid=4242\n%s:uid=65534,gid=65534\n%s:daemon\n%s:nobody\n"
+                     % tuple(lines))
         as_nobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
         listen = with_reserved_port("127.0.0.1:0")
         srv = Server(as_nobody + ["systemd-socket-activate", "-a", "-l", listen, "--",
                                   SOCKFTPD, "--users", users, "--login-delay", "0"],
                      ["Listening on " + listen])
         self.addCleanup(srv.stop)
-        for user, code in (("plain", 230), ("mapped", 530), ("self", 230)):
+        for user, code in (("plain", 230), ("mapped", 530), ("self", 230), ("named", 530),
+                           ("me", 230)):
             f = Ftp("127.0.0.1", srv.port)
             self.addCleanup(f.close)
             self.assertEqual(f.cmd("USER " + user)[0], 331)
             self.assertEqual(f.cmd("PASS pw")[0], code, user)
         srv.log.wait_for(lambda l: "account uid=4242,gid=4242 (uid 4242, gid 4242) needs a "
                          "root start" in l)
+        srv.log.wait_for(lambda l: "user named: account daemon needs a root start; this "
+                         "process runs as nobody (uid 65534, gid 65534)" in l)
         r = subprocess.run(as_nobody + [SOCKFTPD, "--check-config", "--users", users],
                            capture_output=True, timeout=TIMEOUT)
         self.assertEqual(r.returncode, 2)

@@ -1,5 +1,6 @@
 """The systemd units (FTP: sockftpd.socket and sockftpd@.service; implicit
-FTPS: sockftpd-ftps.socket and sockftpd-ftps@.service) pass systemd-analyze
+FTPS: sockftpd-ftps.socket and sockftpd-ftps@.service; identities:
+sockftpd-users.socket and sockftpd-users@.service) pass systemd-analyze
 verify (with ExecStart pointed at the built binary, since verify checks that
 it exists) and security, the two pairs differ only where they must, and the
 sysusers.d file creates the user they run as.  (tests/systemd/ runs them
@@ -17,7 +18,11 @@ from harness import SOCKFTPD, TIMEOUT, main  # noqa: E402
 
 UNITS = os.environ.get("SOCKFTPD_UNITS", "")
 PAIRS = (("sockftpd.socket", "sockftpd@.service"),
-         ("sockftpd-ftps.socket", "sockftpd-ftps@.service"))
+         ("sockftpd-ftps.socket", "sockftpd-ftps@.service"),
+         ("sockftpd-users.socket", "sockftpd-users@.service"))
+# CAP_SETUID CAP_SETGID CAP_SYS_CHROOT CAP_SETPCAP CAP_KILL: the identities
+# unit's monitor, and nothing else
+USERS_CAPS = "CAP_SETUID CAP_SETGID CAP_SYS_CHROOT CAP_SETPCAP CAP_KILL"
 
 
 def read_unit(name):
@@ -91,7 +96,43 @@ class Units(unittest.TestCase):
         self.assertEqual([x for x in ftps if x not in own],
                          [x for x in ftp if not x[1].startswith(("Description=", "ExecStart="))])
 
+    def test_identities_unit_differs_only_in_who_it_runs_as(self):
+        # the socket: sockftpd.socket's, in its place
+        plain, users = (settings(read_unit(u)) for u in ("sockftpd.socket",
+                                                         "sockftpd-users.socket"))
+        self.assertEqual([x for x in users if x not in plain], [
+            ("[Unit]", "Description=sockftpd FTP server socket (logins as their own accounts)"),
+            ("[Unit]", "Conflicts=sockftpd.socket")])
+        self.assertEqual([x for x in plain if x not in users],
+                         [("[Unit]", "Description=sockftpd FTP server socket")])
+        # the service: every wall of sockftpd@.service but who it runs as
+        plain, users = (settings(read_unit(u)) for u in ("sockftpd@.service",
+                                                         "sockftpd-users@.service"))
+        self.assertEqual([l for _, l in plain if (_, l) not in users], [
+            "Description=sockftpd FTP session %i",
+            "ExecStart=%s $SOCKFTPD_OPTIONS" % re.search(r"ExecStart=(\S+)",
+                                                          read_unit("sockftpd@.service")).group(1),
+            "User=sockftpd", "Group=sockftpd", "CapabilityBoundingSet=", "PrivateUsers=yes",
+            "SystemCallFilter=@system-service seccomp",
+            "SystemCallFilter=~@privileged @resources @mount @swap @reboot @raw-io @module "
+            "@debug @cpu-emulation @obsolete @clock"])
+        svc = read_unit("sockftpd-users@.service")
+        self.assertNotRegex(svc, r"(?m)^(User|Group|DynamicUser|AmbientCapabilities)=.")
+        self.assertIn("\nCapabilityBoundingSet=%s\n" % USERS_CAPS, svc)
+        self.assertIn("\nPrivateUsers=no\n", svc)
+        self.assertIn("\nNoNewPrivileges=yes\n", svc)
+        self.assertIn("\nProtectHome=read-only\n", svc)
+        self.assertRegex(svc, r"\nExecStart=/\S*/sockftpd --run-as sockftpd \$SOCKFTPD_OPTIONS\n")
+
     def test_service_exposure_is_low(self):
+        with tempfile.TemporaryDirectory() as d:
+            shutil.copy(os.path.join(UNITS, "sockftpd-users@.service"), d)
+            r = subprocess.run(["systemd-analyze", "security", "--offline=yes",
+                                "sockftpd-users@.service"], cwd=d, capture_output=True,
+                               timeout=TIMEOUT)
+            m = re.search(rb"Overall exposure level for \S+: (\d+\.\d+)", r.stdout)
+            self.assertIsNotNone(m, r.stdout + r.stderr)
+            self.assertLessEqual(float(m.group(1)), 2.5, r.stdout.decode())
         for name in ("sockftpd@.service", "sockftpd-ftps@.service"):
             with tempfile.TemporaryDirectory() as d:
                 shutil.copy(os.path.join(UNITS, name), d)
@@ -130,7 +171,7 @@ class Units(unittest.TestCase):
         self.assertIn(["sockftpd", "x", str(gid), ""], groups)
 
     def test_socket_survives_floods(self):
-        for name in ("sockftpd.socket", "sockftpd-ftps.socket"):
+        for name in ("sockftpd.socket", "sockftpd-ftps.socket", "sockftpd-users.socket"):
             sock = read_unit(name)
             self.assertIn("\nTriggerLimitIntervalSec=0\n", sock)
             self.assertIn("\nBacklog=64\n", sock)
@@ -138,7 +179,8 @@ class Units(unittest.TestCase):
             self.assertIn("\nMaxConnectionsPerSource=8\n", sock)
 
     def test_socket_listens_dual_stack_with_accept(self):
-        for name, port in (("sockftpd.socket", 21), ("sockftpd-ftps.socket", 990)):
+        for name, port in (("sockftpd.socket", 21), ("sockftpd-ftps.socket", 990),
+                           ("sockftpd-users.socket", 21)):
             sock = read_unit(name)
             self.assertIn("\nListenStream=%d\n" % port, sock)
             self.assertIn("\nBindIPv6Only=both\n", sock)

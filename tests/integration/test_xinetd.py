@@ -1,8 +1,11 @@
-"""xinetd: the shipped units/sockftpd.xinetd and units/sockftpd-ftps.xinetd,
+"""xinetd: the shipped units/sockftpd.xinetd, units/sockftpd-ftps.xinetd and
+units/sockftpd-users.xinetd,
 with only the port, the bind address, the binary's path, the certificate's
 path, the logins and disable changed, run by xinetd -dontfork."""
+import grp
 import hashlib
 import os
+import pwd
 import random
 import re
 import shutil
@@ -14,9 +17,9 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (SEED_EXPECT, SOCKFTPD, TIMEOUT, Server, give_to_server,  # noqa: E402
-                     inet_fds, main, make_users_file, proc_status, seed_session,
-                     session_processes)
+from harness import (SEED_EXPECT, SOCKFTPD, TIMEOUT, Ftp, Server, children,  # noqa: E402
+                     give_to_server, inet_fds, main, make_users_file, proc_status,
+                     seed_session, session_processes)
 from tlshelp import ImplicitFtp, make_cert  # noqa: E402
 
 UNITS = os.environ.get("SOCKFTPD_UNITS", "")
@@ -24,6 +27,20 @@ SHIPPED = os.path.join(UNITS, "sockftpd.xinetd")
 SHIPPED_FTPS = os.path.join(UNITS, "sockftpd-ftps.xinetd")
 DATA = random.Random(990).randbytes(512 * 1024 + 990)
 USER, PASSWORD = "alice", "xinetd-Ftps-9"
+
+
+def free_id(start):
+    """A uid, and the same gid, that the host does not use."""
+    n = start
+    while True:
+        try:
+            pwd.getpwuid(n)
+        except KeyError:
+            try:
+                grp.getgrgid(n)
+            except KeyError:
+                return n
+        n += 1
 
 
 def sha(data):
@@ -206,6 +223,120 @@ class XinetdFtps(unittest.TestCase):
 
     def test_ipv6(self):
         self.transfers(socket.AF_INET6, "::1")
+
+
+SHIPPED_USERS = os.path.join(UNITS, "sockftpd-users.xinetd")
+# what runs before xinetd in its own mount namespace: /etc and /var/log
+# overlaid with throwaway layers (useradd writes both), then the account
+SETUP_ACCOUNT = r"""
+set -eu
+w=$1; shift
+for d in /etc /var/log; do
+    mkdir -p "$w$d"
+    mount -t tmpfs tmpfs "$w$d"
+    mkdir -p "$w$d/up" "$w$d/work"
+    mount -t overlay overlay -o "lowerdir=$d,upperdir=$w$d/up,workdir=$w$d/work" "$d"
+done
+groupadd -g "$ID" "$ACCOUNT"
+useradd -M -l -N -u "$ID" -g "$ID" -d "$HOME_DIR" -s /usr/sbin/nologin "$ACCOUNT"
+exec "$@"
+"""
+
+
+class XinetdIdentities(unittest.TestCase):
+    """units/sockftpd-users.xinetd: xinetd starts sockftpd as root; a
+    virtual user mapped to a system account (made by the test in a mount
+    namespace of its own over throwaway layers of /etc and /var/log: never
+    the host's) uploads, and the file is the account's."""
+
+    def setUp(self):
+        if not shutil.which("xinetd"):
+            self.skipTest("xinetd not installed")
+        if os.geteuid() != 0 or not shutil.which("unshare") or not shutil.which("useradd"):
+            self.skipTest("user = root, and the account is made in a mount namespace: "
+                          "needs root, unshare and useradd")
+        if not shutil.which("curl"):
+            self.skipTest("curl not installed")
+        self.tmp = tempfile.TemporaryDirectory()
+        self.addCleanup(self.tmp.cleanup)
+        t = self.tmp.name
+        os.chmod(t, 0o755)
+        self.id = free_id(47100)
+        self.home = os.path.join(t, "home")
+        os.makedirs(self.home)
+        os.chown(self.home, self.id, self.id)
+        os.chmod(self.home, 0o700)       # the account's alone
+        self.users = os.path.join(t, "users")
+        make_users_file(self.users, [(USER, PASSWORD, self.home, "rw")])
+        with open(self.users) as f:
+            line = f.read().strip()
+        with open(self.users, "w") as f:
+            f.write("%s:sftpx%d\n" % (line, self.id))
+        os.chmod(self.users, 0o600)       # root's
+
+    def test_shipped_file(self):
+        users, ftp = attributes(SHIPPED_USERS), attributes(SHIPPED)
+        self.assertEqual(users["disable"], "yes")
+        self.assertEqual(users["port"], "21")
+        self.assertEqual(users["user"], "root")
+        self.assertEqual(users["server_args"].split(),
+                         ["--users", "/etc/sockftpd/users", "--run-as", "nobody"])
+        for k in ("user", "server_args", "id"):
+            users.pop(k)
+            ftp.pop(k, None)
+        self.assertEqual(users, ftp)
+
+    def test_upload_owned_by_the_account(self):
+        text = config(0, "127.0.0.1", socket.AF_INET, SHIPPED_USERS, "--login-delay 0")
+        text = text.replace("/etc/sockftpd/users", self.users)
+        conf = os.path.join(self.tmp.name, "xinetd.conf")
+        with open(conf, "w") as f:
+            f.write(text)
+        env = dict(os.environ, ID=str(self.id), ACCOUNT="sftpx%d" % self.id,
+                   HOME_DIR=self.home)
+        srv = Server(["unshare", "--mount", "--propagation", "private", "sh", "-c",
+                      SETUP_ACCOUNT, "sh", os.path.join(self.tmp.name, "layers"),
+                      "xinetd", "-dontfork", "-f", conf, "-filelog", "/dev/stderr",
+                      "-pidfile", os.path.join(self.tmp.name, "pid")], ["Started working"],
+                     env=env)
+        self.addCleanup(srv.stop)
+        url = "ftp://127.0.0.1:%d/" % srv.port
+        up = "%s:%s" % (USER, PASSWORD)
+        r = subprocess.run(["curl", "-sS", "--max-time", "30", "-T", "-", "-u", up,
+                            url + "up.bin"], input=DATA, capture_output=True, timeout=60)
+        self.assertEqual(r.returncode, 0, r.stderr.decode() + srv.log.text())
+        got = os.path.join(self.home, "up.bin")
+        with open(got, "rb") as f:
+            self.assertEqual(sha(f.read()), sha(DATA))
+        st = os.stat(got)
+        self.assertEqual((st.st_uid, st.st_gid), (self.id, self.id))
+        # the account is nowhere on the host
+        with open("/etc/passwd") as f:
+            self.assertNotIn("sftpx%d:" % self.id, f.read())
+        # a live session: the monitor root without the connection, the
+        # network process nobody, the user process the account; neither of
+        # the two with a capability
+        f = Ftp("127.0.0.1", srv.port)
+        self.addCleanup(f.close)
+        f.login(USER, PASSWORD)
+        kids = []
+        deadline = time.monotonic() + TIMEOUT
+        while len(kids) != 1 and time.monotonic() < deadline:
+            kids = children(srv.proc.pid)
+            time.sleep(0.01)
+        self.assertEqual(len(kids), 1)
+        self.assertEqual(proc_status(kids[0])["Uid"].split(), ["0"] * 4)
+        self.assertEqual(inet_fds(kids[0]), [])
+        net, user = session_processes(kids[0], want_user=True)
+        for pid, uid in ((net, 65534), (user, self.id)):
+            st = proc_status(pid)
+            self.assertEqual(st["Uid"].split(), [str(uid)] * 4)
+            for cap in ("CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb"):
+                self.assertEqual(int(st[cap], 16), 0, cap)
+            self.assertEqual(st["NoNewPrivs"].strip(), "1")
+            if not os.environ.get("SOCKFTPD_SANITIZED"):
+                self.assertEqual(st["Seccomp"].strip(), "2")
+        self.assertEqual(f.cmd("NOOP")[0], 200)
 
 
 if __name__ == "__main__":

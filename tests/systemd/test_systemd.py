@@ -25,6 +25,16 @@ of the box's own loopback, through the real sockftpd.socket (Accept=yes).
      sha256; the walls of a live TLS session (its own filter, only its own
      credentials, the exposure <= 1.5); a renewed pair served by the next
      connection; a missing one failing visibly
+  7. real identities, as README.md says: sockftpd-users.socket in place of
+     sockftpd.socket, a system user of the box (alice, 0700 home) mapped by
+     the users file: curl uploads over FTPS (AUTH TLS, the pair as
+     credentials) and plain FTP, files owned by alice; the walls of the
+     three live processes (monitor: root with five capabilities and
+     systemd's filter, no connection; network process: sockftpd, no
+     capability, its own filter; user process: alice and her groups, no
+     capability, the filter without network calls, chrooted in her home),
+     all in the session's cgroup; the exposure of the live instance
+     (<= 2.5); the time to the greeting of both units
 
 Needs root and a kernel with namespaces, overlayfs and cgroup2: skipped
 (exit 77, the reason printed) without them.  Everything is torn down also
@@ -53,20 +63,25 @@ sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "integration"))
 import sdbox  # noqa: E402
 import ptrace_probe  # noqa: E402
-from harness import SOCKFTPD, Ftp  # noqa: E402
+from harness import SOCKFTPD, Ftp, inet_fds  # noqa: E402
 from tlshelp import ImplicitFtp, make_cert  # noqa: E402
 
 BUILD = os.environ.get("SOCKFTPD_BUILD_ROOT", "")
 SRC = os.environ.get("SOCKFTPD_SOURCE_ROOT", os.path.join(HERE, "..", ".."))
 README = os.path.join(SRC, "README.md")
 BPF_C = os.path.join(os.path.dirname(SOCKFTPD), "syscall_filter_bpf.c")
+FILES_BPF_C = os.path.join(os.path.dirname(SOCKFTPD), "files_filter_bpf.c")
 UPLOAD_PASSWORD = "her password"     # README's
 CAROL_PASSWORD = "carol-Secret-7"
+ALICE_PASSWORD = "her own password"  # README's, for the identities unit
 WRONG_PASSWORD = "wrong-Secret-9"
 ANON_PASSWORD = "anon-Secret-42@example.org"
-PASSWORDS = (UPLOAD_PASSWORD, CAROL_PASSWORD, WRONG_PASSWORD, ANON_PASSWORD)
+PASSWORDS = (UPLOAD_PASSWORD, CAROL_PASSWORD, WRONG_PASSWORD, ANON_PASSWORD, ALICE_PASSWORD)
 TIMEOUT = 20.0
 MAX_EXPOSURE = 1.5
+MAX_EXPOSURE_IDENTITIES = 2.5
+# CAP_KILL, CAP_SETGID, CAP_SETUID, CAP_SETPCAP, CAP_SYS_CHROOT
+MONITOR_CAPS = (1 << 5) | (1 << 6) | (1 << 7) | (1 << 8) | (1 << 18)
 DATA = random.Random(990).randbytes(1024 * 1024 + 4217)
 
 BOX = None
@@ -166,7 +181,7 @@ def session_unit(port):
     def find():
         # the newest: a client port may have served an earlier session too
         for e in reversed(journal("_PID=1", "--grep",
-                                  r"Started sockftpd(-ftps)?@.*:%d\.service" % port)):
+                                  r"Started sockftpd(-ftps|-users)?@.*:%d\.service" % port)):
             if e.get("UNIT", "").endswith(":%d.service" % port):
                 return e["UNIT"]
         return None
@@ -203,6 +218,36 @@ def session_pid(unit):
     pids = sdbox.poll("the process of " + unit, lambda: BOX.host_pids(unit), TIMEOUT)
     assert len(pids) == 1, (unit, pids)
     return pids[0]
+
+
+def greeting_ms(count=5):
+    """The median time from connect() to the greeting on port 21."""
+    times = []
+    for _ in range(count):
+        t = time.monotonic()
+        s = connect("127.0.0.1")
+        try:
+            got = first_bytes(s)
+        finally:
+            s.close()
+        times.append((time.monotonic() - t) * 1000)
+        assert got.startswith(b"220"), got
+    return sorted(times)[count // 2]
+
+
+def login_ms(user, password, count=5):
+    """The median time from connect() to 230 after USER and PASS."""
+    times = []
+    for _ in range(count):
+        t = time.monotonic()
+        f = Ftp("127.0.0.1", 21)
+        try:
+            f.login(user, password)
+            times.append((time.monotonic() - t) * 1000)
+            f.cmd("QUIT")
+        finally:
+            f.close()
+    return sorted(times)[count // 2]
 
 
 def connect(addr, source=None):
@@ -949,6 +994,142 @@ class RealSystemd(unittest.TestCase):
             f.close()
         # implicit FTPS on 990 is unchanged: it names the same credentials
         self.assertEqual(sha(ftps_curl("ftps://127.0.0.1/data.bin").stdout), sha(DATA))
+
+    # ------------------------------------------------------------ identities
+
+    def test_7a_readme_identities(self):
+        # plain sessions first: the time to the greeting, for the comparison
+        T["greeting, sockftpd@ (median of 5)"] = "%.1f ms" % greeting_ms()
+        # alice, a system user of the box (never of the host: the box's / is
+        # an overlay), with a 0700 home and a supplementary group
+        BOX.sh("groupadd ftpers; useradd -m -s /bin/bash -G ftpers alice; chmod 0700 /home/alice")
+        BOX.sh(readme_blocks()[5])
+        self.assertIn("'%s'" % ALICE_PASSWORD, readme_blocks()[5])
+        self.assertEqual(BOX.out(["systemctl", "is-active", "sockftpd-users.socket"]).strip(),
+                         "active")
+        self.assertEqual(BOX.out(["systemctl", "is-active", "sockftpd.socket"],
+                                 check=False).strip(), "inactive")
+        self.assertEqual(BOX.out(["stat", "-c", "%a %U", "/home/alice"]).strip(), "700 alice")
+        alice = "alice:" + ALICE_PASSWORD
+        # FTPS (AUTH TLS; README's options still say --require-tls), over
+        # both families: the files are alice's
+        for i, host in enumerate(("127.0.0.1", "[::1]")):
+            data, name = DATA[i * 990:], "ftps-%d.bin" % i
+            ftps_curl("--ssl-reqd", "-T", "-", "-u", alice, "ftp://%s/%s" % (host, name),
+                      input=data)
+            self.assertEqual(sha(BOX.read("/home/alice/" + name)), sha(data))
+            self.assertEqual(sha(ftps_curl("--ssl-reqd", "-u", alice,
+                                           "ftp://%s/%s" % (host, name)).stdout), sha(data))
+        self.assertEqual(curl("-u", alice, "ftp://127.0.0.1/", check=False).returncode, 67)
+        # plain FTP, once the options allow it
+        options("--tls-cert tls.crt --tls-key tls.key")
+        try:
+            for host in ("127.0.0.1", "[::1]"):
+                curl("-g", "-T", "-", "-u", alice, "ftp://%s/plain.txt" % host,
+                     input=b"plain FTP, as alice\n")
+                self.assertEqual(curl("-g", "-u", alice, "ftp://%s/plain.txt" % host).stdout,
+                                 b"plain FTP, as alice\n")
+            # the uploader has no ACCOUNT: it writes as sockftpd, as before
+            curl("-T", "-", "-u", "uploader:" + UPLOAD_PASSWORD,
+                 "ftp://127.0.0.1/from-identities.txt", input=b"x\n")
+            T["greeting, sockftpd-users@ (median of 5)"] = "%.1f ms" % greeting_ms()
+            T["greeting to 230, sockftpd-users@ (median of 5)"] = "%.1f ms" % login_ms(
+                "alice", ALICE_PASSWORD)
+        finally:
+            options("--tls-cert tls.crt --tls-key tls.key --require-tls")
+        owners = BOX.out(["stat", "-c", "%n %U %G", "/home/alice/ftps-0.bin",
+                          "/home/alice/ftps-1.bin", "/home/alice/plain.txt",
+                          "/srv/upload/from-identities.txt"]).splitlines()
+        self.assertEqual(owners, ["/home/alice/ftps-0.bin alice alice",
+                                  "/home/alice/ftps-1.bin alice alice",
+                                  "/home/alice/plain.txt alice alice",
+                                  "/srv/upload/from-identities.txt sockftpd sockftpd"])
+
+    def test_7b_walls_of_the_three_processes(self):
+        f = explicit_ftp("127.0.0.1")
+        try:
+            f.login("alice", ALICE_PASSWORD)
+            unit = session_unit(f.sock.getsockname()[1])
+            self.assertTrue(unit.startswith("sockftpd-users@"), unit)
+            pids = sdbox.poll("the three processes of " + unit,
+                              lambda: len(BOX.host_pids(unit)) == 3 and BOX.host_pids(unit),
+                              TIMEOUT)
+            by_uid = {int(status(p)["Uid"].split()[0]): p for p in pids}
+            alice_uid = int(BOX.out(["id", "-u", "alice"]).strip())
+            self.assertEqual(sorted(by_uid), sorted([0, sockftpd_uid(), alice_uid]))
+            monitor, net, user = by_uid[0], by_uid[sockftpd_uid()], by_uid[alice_uid]
+            walls = {}
+            for name, pid in (("monitor", monitor), ("network process", net),
+                              ("user process", user)):
+                st = status(pid)
+                walls[name] = st
+                with open("/proc/%d/cgroup" % pid) as c:
+                    cg = [l for l in c.read().splitlines() if l.startswith("0::")][0]
+                log("  %s, host pid %d:\n    %s\n    cgroup %s" % (name, pid, "\n    ".join(
+                    "%s: %s" % (k, st[k].strip()) for k in (
+                        "Uid", "Gid", "Groups", "CapInh", "CapPrm", "CapEff", "CapBnd",
+                        "CapAmb", "NoNewPrivs", "Seccomp", "Seccomp_filters")), cg))
+                # all three in the session's own cgroup (TasksMax=, the
+                # unit's stop, systemd-cgls)
+                self.assertTrue(cg.endswith("/system.slice/system-sockftpd\\x2dusers.slice/"
+                                            + unit), cg)
+                self.assertEqual(st["NoNewPrivs"].strip(), "1", name)
+                self.assertEqual(st["Seccomp"].strip(), "2", name)
+                self.assertEqual(int(st["CapInh"], 16), 0, name)
+                self.assertEqual(int(st["CapAmb"], 16), 0, name)
+            # the monitor: root with the unit's five capabilities and
+            # nothing else, systemd's filter, never the connection
+            mon = walls["monitor"]
+            self.assertEqual(mon["Uid"].split(), ["0"] * 4)
+            for cap in ("CapPrm", "CapEff", "CapBnd"):
+                self.assertEqual(int(mon[cap], 16), MONITOR_CAPS, cap)
+            self.assertEqual(inet_fds(monitor), [])
+            # the network process: sockftpd, no capability, its own filter
+            st = own_filter_installed(self, net)
+            self.assertEqual(st["Uid"].split(), [str(sockftpd_uid())] * 4)
+            self.assertEqual(st["Groups"].split(), [])
+            for cap in ("CapPrm", "CapEff", "CapBnd"):
+                self.assertEqual(int(st[cap], 16), 0, cap)
+            self.assertTrue(inet_fds(net))
+            # the user process: alice and her groups, no capability, the
+            # filter without network calls, chrooted in her home
+            st = walls["user process"]
+            self.assertEqual(st["Uid"].split(), [str(alice_uid)] * 4)
+            self.assertEqual(sorted(st["Groups"].split()), sorted(
+                BOX.out(["id", "-G", "alice"]).split()))
+            for cap in ("CapPrm", "CapEff", "CapBnd"):
+                self.assertEqual(int(st[cap], 16), 0, cap)
+            filters = int(st["Seccomp_filters"])
+            with ptrace_probe.Stopped(user) as p:
+                self.assertEqual(p.seccomp_filter(filters - 1),
+                                 ptrace_probe.bpf_from_c(FILES_BPF_C))
+            self.assertEqual(inet_fds(user), [])
+            self.assertTrue(os.path.samestat(os.stat("/proc/%d/root" % user), os.stat(
+                "/proc/%d/root/home/alice" % monitor)))
+            # the session goes on
+            self.assertEqual(f.cmd("NOOP")[0], 200)
+            self.assertEqual(f.cmd("PWD")[0], 257)
+            # the exposure systemd gives the live instance
+            out = BOX.out(["systemd-analyze", "security", "--no-pager", unit])
+            m = re.search(r"Overall exposure level for \S+: (\d+\.\d+)", out)
+            self.assertIsNotNone(m, out)
+            T["exposure identities (live)"] = float(m.group(1))
+            log("  systemd-analyze security: %s" % m.group(0))
+            log("  " + "\n  ".join(l for l in out.splitlines() if l.startswith("✗")))
+            self.assertLessEqual(float(m.group(1)), MAX_EXPOSURE_IDENTITIES, out)
+        finally:
+            f.close()
+
+    def test_7c_back_to_the_plain_socket(self):
+        BOX.sh("systemctl disable --now sockftpd-users.socket; "
+               "systemctl enable --now sockftpd.socket")
+        up = "uploader:" + UPLOAD_PASSWORD
+        self.assertIn(b"from-identities.txt", ftps_curl("--ssl-reqd", "-u", up,
+                                                        "ftp://127.0.0.1/").stdout)
+        # and alice, whose ACCOUNT is not sockftpd, cannot log in there
+        r = ftps_curl("--ssl-reqd", "-u", "alice:" + ALICE_PASSWORD, "ftp://127.0.0.1/",
+                      check=False)
+        self.assertEqual(r.returncode, 67, r.stderr)
 
     def test_9_no_session_lost_a_wall(self):
         # in the whole run, no session went without its filter or openat2
