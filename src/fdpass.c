@@ -2,9 +2,12 @@
 #include "fdpass.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+#include "deadline.h"
 
 int fdpass_send(int sock, const void *buf, size_t n, int fd)
 {
@@ -91,4 +94,16 @@ ssize_t fdpass_recv(int sock, void *buf, size_t cap, int *fd)
 		return -1;
 	}
 	return r;
+}
+
+int fdpass_wait(int fd, long long deadline)
+{
+	struct pollfd p = {.fd = fd, .events = POLLIN};
+	int r;
+
+	while ((r = poll(&p, 1, deadline_poll_ms(deadline))) < 0 && errno == EINTR)
+		;
+	if (r == 0)
+		errno = ETIMEDOUT;
+	return r > 0 ? 0 : -1;
 }

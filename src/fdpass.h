@@ -17,4 +17,8 @@ int fdpass_send(int sock, const void *buf, size_t n, int fd);
  * descriptors). */
 ssize_t fdpass_recv(int sock, void *buf, size_t cap, int *fd);
 
+/* Wait until sock (or any descriptor) has something to read, or the
+ * deadline (deadline.h) passes: 0, or -1 with errno (ETIMEDOUT). */
+int fdpass_wait(int fd, long long deadline);
+
 #endif

@@ -11,12 +11,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "account.h"
 #include "auth.h"
+#include "deadline.h"
 #include "fdpass.h"
 #include "log.h"
 #include "monitor_proto.h"
@@ -25,6 +27,8 @@
 
 /* How long a new user process may take to say it is ready. */
 #define READY_TIMEOUT_MS 10000
+/* How long a user process told to end may take before it is killed. */
+#define END_TIMEOUT_MS 2000
 
 struct monitor {
 	const struct config *cfg;
@@ -150,6 +154,33 @@ static int reap(pid_t pid)
 	return st;
 }
 
+/* pid ends: SIGTERM (and SIGCONT, for a process someone stopped), at
+ * most ms milliseconds to go, then SIGKILL.  Whoever shares the account's
+ * uid may stop the process or ignore nothing: the wait is bounded either
+ * way.  Its status. */
+static int end_within(pid_t pid, int ms)
+{
+	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0), st = 0, r;
+	struct pollfd p = {.fd = pidfd, .events = POLLIN};
+
+	kill(pid, SIGTERM);
+	kill(pid, SIGCONT);
+	if (pidfd >= 0) {
+		long long end = deadline_in(ms);
+
+		while ((r = poll(&p, 1, deadline_poll_ms(end))) < 0 && errno == EINTR)
+			;
+		close(pidfd);
+	} else {
+		r = 0;  /* no pidfd: no bounded wait, kill now */
+	}
+	if (r <= 0 || waitpid(pid, &st, WNOHANG) != pid) {
+		kill(pid, SIGKILL);
+		st = reap(pid);
+	}
+	return st;
+}
+
 /* The user process of the login ends (the network process closed its end
  * already; a stop also undoes an upload it left). */
 static void end_user(struct monitor *m)
@@ -158,8 +189,7 @@ static void end_user(struct monitor *m)
 
 	if (m->user <= 0)
 		return;
-	kill(m->user, SIGTERM);
-	st = reap(m->user);
+	st = end_within(m->user, END_TIMEOUT_MS);
 	if (WIFSIGNALED(st) && WTERMSIG(st) != SIGTERM)
 		log_msg(LOG_ERR, "error", "user process of %s was killed by signal %d (%s)",
 			m->name, WTERMSIG(st), strsignal(WTERMSIG(st)));

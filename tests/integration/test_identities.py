@@ -162,6 +162,14 @@ def free_id(start):
         n += 1
 
 
+def gone(pid):
+    """pid ended (and was reaped, or is a zombie)."""
+    try:
+        return proc_status(pid)["State"].split()[0] in ("Z", "X")
+    except (FileNotFoundError, ProcessLookupError):
+        return True
+
+
 def run(*argv):
     return subprocess.run(argv, capture_output=True, timeout=60, check=True)
 
@@ -277,14 +285,14 @@ class Identities(unittest.TestCase):
         st = os.lstat(os.path.join(*path))
         return st.st_uid, st.st_gid
 
-    def monitor_of(self, f):
+    def monitor_of(self, f, srv=None):
         """The monitor of the session f is connected to: the process
         systemd-socket-activate spawned whose child holds the server's end
         of f's connection."""
         inode = server_end(f.sock)
         deadline = time.monotonic() + TIMEOUT
         while time.monotonic() < deadline:
-            for pid in children(self.srv.proc.pid):
+            for pid in children((srv or self.srv).proc.pid):
                 for kid in children(pid):
                     if inode in socket_inodes(kid):
                         return pid
@@ -446,6 +454,61 @@ class Identities(unittest.TestCase):
         code, text = f.cmd("SIZE bob.txt")
         self.assertEqual(code, 421, text)
         self.srv.log.wait_for(lambda l: "user process of bob was killed by signal 31" in l)
+
+    # a user process someone of its uid stops (SIGSTOP) or that hangs
+
+    def stopped_session(self):
+        """A session of bob on a server with a 2 s idle timeout, whose user
+        process is stopped: (server, client, monitor, user process)."""
+        srv = socket_activate(["127.0.0.1:0"], args=[
+            "--users", self.users, "--login-delay", "0", "--idle-timeout", "2"])
+        self.addCleanup(srv.stop)
+        f = Ftp("127.0.0.1", srv.port)
+        self.addCleanup(f.close)
+        f.login("bob", "pw-bob")
+        self.assertEqual(f.cmd("SIZE bob.txt")[0], 213)
+        monitor = self.monitor_of(f, srv)
+        net, user = session_processes(monitor, want_user=True)
+        # left stopped, it would block the server's stop: killed at the end
+        self.addCleanup(lambda: gone(user) or os.kill(user, signal.SIGKILL))
+        os.kill(user, signal.SIGSTOP)
+        deadline = time.monotonic() + TIMEOUT
+        while proc_status(user)["State"].split()[0] != "T":
+            self.assertLess(time.monotonic(), deadline)
+            time.sleep(0.01)
+        return srv, f, monitor, user
+
+    def assert_gone(self, *pids):
+        deadline = time.monotonic() + TIMEOUT
+        while not all(gone(p) for p in pids):
+            self.assertLess(time.monotonic(), deadline, [(p, gone(p)) for p in pids])
+            time.sleep(0.02)
+
+    def test_a_stopped_user_process_ends_the_session_in_time(self):
+        srv, f, monitor, user = self.stopped_session()
+        start = time.monotonic()
+        code, text = f.cmd("SIZE bob.txt")   # no answer: lost after the idle timeout
+        self.assertEqual(code, 421, text)
+        self.assertLess(time.monotonic() - start, TIMEOUT / 2)
+        # the monitor does not wait for ever for it either: it ends it
+        self.assert_gone(user, monitor)
+        srv.log.wait_for(lambda l: "the file process failed: Connection timed out" in l)
+
+    def test_a_stopped_user_process_does_not_hold_the_monitor(self):
+        for how in ("QUIT", "REIN", "LIST"):
+            srv, f, monitor, user = self.stopped_session()
+            if how == "REIN":   # the monitor ends it and answers: a new login works
+                self.assertEqual(f.cmd("REIN")[0], 220)
+                self.assert_gone(user)
+                f.login("bob", "pw-bob")
+                self.assertEqual(f.cmd("SIZE bob.txt")[0], 213)
+                self.assertEqual(f.cmd("QUIT")[0], 221)
+            elif how == "LIST":
+                self.addCleanup(f.pasv().close)
+                self.assertEqual(f.cmd("LIST")[0], 421)
+            else:
+                self.assertEqual(f.cmd("QUIT")[0], 221)
+            self.assert_gone(user, monitor)
 
     # a network process taken over
 
