@@ -149,16 +149,16 @@ int auth_users_file(const char *file, int fd, const char *user, const char *pass
 		found = true;
 		ok = password_ok(pass, e.hash);
 		if (ok) {
-			struct stat st;
-			int r = stat(e.home, &st);
+			char bad[USER_HOME_MAX + 80];
+			int home = home_open_nofollow(e.home, bad, sizeof(bad));
 
-			if (r < 0 || !S_ISDIR(st.st_mode)) {
-				log_msg(LOG_ERR, "error", "users file %s:%u: home %s of %s: %s",
-					file, lineno, e.home, e.name,
-					r < 0 ? strerror(errno) : "not a directory");
+			if (home < 0) {
+				log_msg(LOG_ERR, "error", "users file %s:%u: user %s: %s", file,
+					lineno, e.name, bad);
 				ok = false;
 				continue;
 			}
+			close(home);
 			*out = e;
 		}
 	}

@@ -45,8 +45,22 @@ static int start(const struct config *cfg, const struct user_entry *e, const str
 	int fd;
 
 	*step = STEP_HOME;
-	if (chdir(e->home) < 0 || chroot(".") < 0 || chdir("/") < 0)
+	fd = home_open_nofollow(e->home, err, sizeof(err));
+	if (fd < 0) {
+		int e2 = errno;
+
+		log_msg(LOG_ERR, "error", "user process of %s: %s", e->name, err);
+		errno = e2;
 		return -1;
+	}
+	if (fchdir(fd) < 0 || chroot(".") < 0 || chdir("/") < 0) {
+		int e2 = errno;
+
+		close(fd);
+		errno = e2;
+		return -1;
+	}
+	close(fd);
 	*step = STEP_IDENTITY;
 	if (sandbox_become(a->name, a->uid, a->gid, a->ngroups, a->groups, err, sizeof(err)) < 0) {
 		log_msg(LOG_ERR, "error", "%s", err);

@@ -255,16 +255,27 @@ class Identities(unittest.TestCase):
         # for the refusals: a home the account cannot enter
         cls.closed_home = os.path.join(t, "closed")
         os.makedirs(cls.closed_home, mode=0o700)
+        # homes below a directory another login may write: carol swaps
+        # guest's home (nest/pub) for a symbolic link to /; and a home
+        # named through a linked parent directory
+        nest = os.path.join(t, "nest")
+        os.makedirs(nest)
+        os.chown(nest, cls.num, cls.num)
+        os.symlink("/", os.path.join(nest, "pub"))
+        os.symlink(t, os.path.join(t, "via"))
         cls.users = os.path.join(t, "users")
         make_users_file(cls.users, [("bob", "pw-bob", cls.bob_home, "rw"),
                                     ("robin", "pw-robin", cls.bob_home, "ro"),
                                     ("carol", "pw-carol", cls.carol_home, "rw"),
                                     ("ghost", "pw-ghost", cls.carol_home, "rw"),
-                                    ("closed", "pw-closed", cls.closed_home, "rw")])
+                                    ("closed", "pw-closed", cls.closed_home, "rw"),
+                                    ("guest", "pw-guest", os.path.join(nest, "pub"), "rw"),
+                                    ("viaguest", "pw-viaguest", os.path.join(t, "via", "bob"),
+                                     "rw")])
         with open(cls.users) as f:
             lines = f.read().splitlines()
         accounts = [cls.user, cls.user, "uid=%d,gid=%d" % (cls.num, cls.num),
-                    "no-such-user-here", cls.user]
+                    "no-such-user-here", cls.user, cls.user, cls.user]
         with open(cls.users, "w") as f:
             f.write("".join("%s:%s\n" % (l, a) for l, a in zip(lines, accounts)))
             f.write("rooted:%s:%s:rw:uid=0,gid=0\n" % (lines[0].split(":")[1], cls.carol_home))
@@ -370,6 +381,21 @@ class Identities(unittest.TestCase):
             self.assertEqual(f.cmd("PASS pw-" + user if user != "rooted" else "PASS pw-bob")[0],
                              530, user)
             self.srv.log.wait_for(lambda l, why=why: why in l)
+
+    def test_no_symbolic_link_in_a_home_path(self):
+        """A home is opened as root to chroot into it: a symbolic link in
+        any component (which whoever may write a parent could plant, even
+        one to /) refuses the login, with the reason logged."""
+        for user in ("guest", "viaguest"):
+            f = Ftp("127.0.0.1", self.srv.port)
+            self.addCleanup(f.close)
+            self.assertEqual(f.cmd("USER " + user)[0], 331)
+            code, text = f.cmd("PASS pw-" + user)
+            if code == 230:   # what it would reach
+                text += " " + repr(f.cmd("SIZE /etc/passwd"))
+            self.assertEqual(code, 530, (user, text))
+            self.srv.log.wait_for(lambda l, user=user: "user %s: home " % user in l and
+                                  "a symbolic link in its path" in l)
 
     # the walls of the live processes
 
