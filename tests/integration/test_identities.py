@@ -426,6 +426,21 @@ class Identities(unittest.TestCase):
         self.assertRegex(limits, r"Max open files\s+64\s+64")
         self.assertEqual(f.cmd("NOOP")[0], 200)
 
+    def test_the_network_process_reaches_no_path(self):
+        """The network process needs no path once it runs: it is chrooted
+        into its own /proc/PID/fdinfo, where there is no file of anyone's
+        (not the homes of logins whose account is the run-as user)."""
+        f = self.login("bob", "pw-bob")
+        net, user = session_processes(self.monitor_of(f), want_user=True)
+        root = os.readlink("/proc/%d/root" % net)
+        self.assertEqual(root, "/proc/%d/fdinfo" % net)
+        self.assertEqual([n for n in os.listdir("/proc/%d/root/" % net) if not n.isdigit()], [])
+        # the login works through it: a listing, a download, an upload
+        self.assertIn(b"bob.txt", f.listing("NLST")[2])
+        self.assertEqual(f.retr("bob.txt")[2], b"bob's file\n")
+        self.assertEqual(f.stor("net-root.txt", b"n")[0], 226)
+        self.assertEqual(f.cmd("NOOP")[0], 200)
+
     def test_no_hash_or_password_in_the_user_process(self):
         """The user process is forked by the monitor, which read the users
         file: none of its hashes, and not the password, is in what the user
