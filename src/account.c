@@ -115,7 +115,7 @@ int home_open_nofollow(const char *home, char *why, size_t cap)
 	long fd;
 
 	if (home[0] != '/') {
-		snprintf(why, cap, "home %s: not an absolute path", home);
+		snprintf(why, cap, "not an absolute path");
 		errno = EINVAL;
 		return -1;
 	}
@@ -128,9 +128,8 @@ int home_open_nofollow(const char *home, char *why, size_t cap)
 	if (fd < 0) {
 		int e = errno;
 
-		snprintf(why, cap, "home %s: %s", home,
-			 e == ELOOP ? "a symbolic link in its path (name the real directory)"
-				    : strerror(e));
+		snprintf(why, cap, "%s", e == ELOOP ? "a symbolic link in its path (name the real "
+			 "directory)" : strerror(e));
 		errno = e;
 		return -1;
 	}

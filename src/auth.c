@@ -149,12 +149,12 @@ int auth_users_file(const char *file, int fd, const char *user, const char *pass
 		found = true;
 		ok = password_ok(pass, e.hash);
 		if (ok) {
-			char bad[USER_HOME_MAX + 80];
+			char bad[160];
 			int home = home_open_nofollow(e.home, bad, sizeof(bad));
 
 			if (home < 0) {
-				log_msg(LOG_ERR, "error", "users file %s:%u: user %s: %s", file,
-					lineno, e.name, bad);
+				log_msg(LOG_ERR, "error", "users file %s:%u: home %s of %s: %s",
+					file, lineno, e.home, e.name, bad);
 				ok = false;
 				continue;
 			}

@@ -49,7 +49,8 @@ static int start(const struct config *cfg, const struct user_entry *e, const str
 	if (fd < 0) {
 		int e2 = errno;
 
-		log_msg(LOG_ERR, "error", "user process of %s: %s", e->name, err);
+		log_msg(LOG_ERR, "error", "user process of %s: home %s: %s", e->name, e->home,
+			err);
 		errno = e2;
 		return -1;
 	}
