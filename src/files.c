@@ -45,7 +45,7 @@ static mode_t fd_type(const struct fop_request *rq, const struct fop_result *res
 		return 0;
 	switch (rq->op) {
 	case FOP_OPEN_READ:
-		return S_IFMT;        /* any: RETR looks at it */
+		return S_IFREG;
 	case FOP_UPLOAD:
 		return S_IFREG;
 	case FOP_LIST:
@@ -83,7 +83,7 @@ static int remote_call(struct files *f, const struct fop_request *rq, struct fop
 	want = fd_type(rq, res);
 	if ((*fd >= 0) != (want != 0))
 		goto broken;
-	if (want && (fstat(*fd, &st) < 0 || (want != S_IFMT && (st.st_mode & S_IFMT) != want)))
+	if (want && (fstat(*fd, &st) < 0 || (st.st_mode & S_IFMT) != want))
 		goto broken;
 	return 0;
 broken:

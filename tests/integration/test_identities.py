@@ -126,6 +126,43 @@ def attack(scenario, users):
         login("bob", pw["bob"])       # with it: bob's own account
         login("alice", pw["alice"])   # a second login while one is open: the end
         say(step="alive")
+    elif scenario == "open_not_a_file":
+        fd = login("alice", pw["alice"])
+        files = socket.socket(fileno=fd)
+        for path in (b"/", b"/a-fifo", b"/mine.txt"):
+            data, fds = ask(files, fop(FOP_OPEN_READ, path))
+            say(step="open", path=path.decode(), err=fop_result(data)[0], fds=len(fds))
+            for f in fds:
+                os.close(f)
+    elif scenario == "lingering":
+        # a TCP socket whose close() blocks: SO_LINGER, and a send queue
+        # its peer (which never reads) does not drain
+        lst = socket.socket()
+        lst.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        lst.bind(("127.0.0.1", 0))
+        lst.listen(1)
+        c = socket.socket()
+        c.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4096)
+        c.connect(lst.getsockname())
+        peer, _ = lst.accept()
+        c.setblocking(False)
+        try:
+            while True:
+                c.send(b"x" * 65536)
+        except BlockingIOError:
+            pass
+        c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 15))
+        say(step="sent")
+        try:
+            socket.send_fds(mon, [auth("alice", pw["alice"])], [c.fileno()])
+        except PermissionError:   # SO_PASSRIGHTS off (Linux 6.16): not even sent
+            say(step="refused")
+            # (our own exit would linger otherwise)
+            c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 0, 0))
+            return
+        c.close()
+        mon.recv(100)   # the monitor ends the session: killed here
+        say(step="reply")
     elif scenario == "user_process_rules":
         fd = login("alice", pw["alice"])
         files = socket.socket(fileno=fd)
@@ -629,6 +666,19 @@ class Identities(unittest.TestCase):
         self.assertEqual(len(by["auth"]), 3)
         self.assertNotIn("alive", by)
         self.assertEqual(code, 1)
+
+    def test_taken_over_opens_only_regular_files(self):
+        """FOP_OPEN_READ hands back a regular file only: not a directory
+        (which the network process could list or walk from), nor a FIFO."""
+        fifo = os.path.join(self.carol_home, "a-fifo")
+        if not os.path.exists(fifo):
+            os.mkfifo(fifo)
+            os.chown(fifo, self.num, self.num)
+        code, steps, log = self.probe("open_not_a_file")
+        opened = {s["path"]: (s["err"], s["fds"]) for s in steps if s["step"] == "open"}
+        self.assertEqual(opened, {"/": (21, 0), "/a-fifo": (19, 0),
+                                  "/mine.txt": (0, 1)}, log)
+        self.assertEqual(code, 0, log)
 
     def test_taken_over_user_process_keeps_its_rules(self):
         code, steps, log = self.probe("user_process_rules")
