@@ -211,7 +211,7 @@ static int wait_ready(struct monitor *m, int sock, const struct account *a)
 	if (r > 0)
 		n = fdpass_recv(sock, buf, sizeof(buf), &fd);
 	if (fd >= 0)
-		close(fd);
+		fdpass_drop(fd);
 	if (n > 0 && fd < 0 && mon_parse_reply(buf, (size_t)n, &rp) == 0) {
 		if (rp.type == MON_READY)
 			return 0;
@@ -238,8 +238,11 @@ static int start_user(struct monitor *m, const struct user_entry *e, const struc
 		log_msg(LOG_ERR, "error", "socketpair: %s", strerror(errno));
 		return -1;
 	}
+	/* nor to the user process, from the network process */
+	(void)fdpass_refuse_fds(sv[1]);
 	pid = fork();
 	if (pid == 0) {
+		fdpass_defuse(false);  /* its filter has no setsockopt */
 		close(sv[0]);
 		close(m->sock);
 		if (m->users_fd >= 0)
@@ -348,7 +351,7 @@ static int serve(struct monitor *m)
 		if (n == 0)
 			return 0;
 		if (fd >= 0)
-			close(fd);
+			fdpass_drop(fd);
 		if (n < 0)
 			return errno == ECONNRESET ? 0 : violation(m, "%s", strerror(errno));
 		if (fd >= 0)
@@ -387,6 +390,10 @@ int monitor_run(const struct config *cfg, const struct activation *act, int sock
 
 	stop_net = net_pid;
 	on_stop_signals();
+	/* no descriptor is to come from the network process: refused by the
+	 * kernel where it can, else closed without blocking */
+	fdpass_defuse(true);
+	(void)fdpass_refuse_fds(sock);
 	close_connection(act, sock);
 	log_set_client(&act->peer);
 	(void)sandbox_limit(RLIMIT_CORE, 0);
