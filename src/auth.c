@@ -140,7 +140,8 @@ int auth_users_file(const char *file, int fd, const char *user, const char *pass
 		case USERS_LINE_ENTRY:
 			break;
 		}
-		if (!have_first) {
+		/* the costliest hash of the file (the first of them) */
+		if (!have_first || users_hash_cost(e.hash) > users_hash_cost(first.hash)) {
 			first = e;
 			have_first = true;
 		}
@@ -165,8 +166,10 @@ int auth_users_file(const char *file, int fd, const char *user, const char *pass
 	if (ferror(f))
 		log_msg(LOG_ERR, "error", "users file %s: %s", file, strerror(errno));
 	fclose(f);
-	/* An unknown user costs one hash computation too, so that timing does
-	 * not tell which names exist. */
+	/* An unknown user costs one hash computation too, with the costliest
+	 * method of the file, so that timing does not tell which names exist
+	 * (the same method for all users is what makes it exact: --check-config
+	 * warns about a file that mixes them). */
 	if (!found && have_first)
 		(void)password_ok(pass, first.hash);
 	if (ok)
