@@ -11,6 +11,7 @@
 #include "fileops.h"
 #include "log.h"
 #include "monitor_proto.h"
+#include "pathrules.h"
 #include "sandbox.h"
 #include "vfs.h"
 
@@ -177,4 +178,32 @@ int userproc_run(int sock, const struct config *cfg, const struct user_entry *e,
 	/* the network process left: an upload it did not end is undone */
 	fileops_abandon(&ops);
 	return status;
+}
+
+int userproc_clean_leftover(const struct user_entry *e, const struct account *a,
+			    const struct fileops_leftover *rec)
+{
+	char dir[VPATH_MAX], name[sizeof(rec->name)], err[300];
+	size_t plen = strlen(FILEOPS_TEMP_PREFIX);
+	int home, root, dfd, r;
+
+	/* the page is the killed process's to write: taken as untrusted */
+	memcpy(dir, rec->dir, sizeof(dir));
+	memcpy(name, rec->name, sizeof(name));
+	dir[sizeof(dir) - 1] = name[sizeof(name) - 1] = '\0';
+	if (dir[0] != '/' || strncmp(name, FILEOPS_TEMP_PREFIX, plen) != 0 ||
+	    strchr(name, '/') || strlen(name) == plen)
+		return 1;
+	home = home_open_nofollow(e->home, err, sizeof(err));
+	if (home < 0 || fchdir(home) < 0 || chroot(".") < 0 || chdir("/") < 0 ||
+	    sandbox_become(a->name, a->uid, a->gid, a->ngroups, a->groups, err, sizeof(err)) < 0)
+		return 1;
+	close(home);
+	root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	dfd = root < 0 ? -1 : vfs_walk_open(root, path_relative(dir), O_PATH | O_DIRECTORY, 0);
+	r = dfd < 0 ? -1 : unlinkat(dfd, name, 0);
+	if (r == 0)
+		log_msg(LOG_INFO, "error", "user process of %s: its upload's temporary file %s%s%s "
+			"removed", e->name, dir, strcmp(dir, "/") ? "/" : "", name);
+	return r == 0 ? 0 : 1;
 }

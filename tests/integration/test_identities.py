@@ -592,6 +592,40 @@ class Identities(unittest.TestCase):
                 self.assertEqual(f.cmd("QUIT")[0], 221)
             self.assert_gone(user, monitor)
 
+    def test_a_killed_user_process_leaves_no_temporary_file(self):
+        """SIGKILL (or its filter) gives the user process no chance to undo
+        an upload: the monitor has a process of its account remove the
+        temporary file it wrote down; the old file stays whole."""
+        with open(os.path.join(self.bob_home, "kept.txt"), "w") as fh:
+            fh.write("old content")
+        os.chown(os.path.join(self.bob_home, "kept.txt"), self.uid, self.gid)
+        f = self.login("bob", "pw-bob")
+        d = f.pasv()
+        self.addCleanup(d.close)
+        self.assertEqual(f.cmd("STOR kept.txt")[0], 150)
+        d.sendall(b"y" * 10000)
+
+        def temporary():
+            return [n for n in os.listdir(self.bob_home) if n.startswith(".sockftpd-upload.")]
+        deadline = time.monotonic() + TIMEOUT
+        while not temporary():
+            self.assertLess(time.monotonic(), deadline, "no temporary file appeared")
+            time.sleep(0.01)
+        monitor = self.monitor_of(f)
+        net, user = session_processes(monitor, want_user=True)
+        os.kill(user, signal.SIGKILL)
+        d.close()   # the upload ends: the session finds its user process gone
+        try:
+            while f.reply()[0] < 400:
+                pass
+        except (EOFError, ConnectionResetError):
+            pass
+        self.assert_gone(user, monitor)
+        self.assertEqual(temporary(), [])
+        with open(os.path.join(self.bob_home, "kept.txt")) as fh:
+            self.assertEqual(fh.read(), "old content")
+        self.srv.log.wait_for(lambda l: "its upload's temporary file /.sockftpd-upload." in l)
+
     # a network process taken over
 
     def probe(self, scenario, delay=0):
