@@ -2,10 +2,15 @@
 #include "account.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
+#include <linux/openat2.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 /* A named user: uid, primary gid, groups.  0 or -1. */
 static int by_name(const char *name, bool groups, struct account *a, char *why, size_t cap)
@@ -69,4 +74,64 @@ int account_resolve(const struct user_entry *e, const char *run_as, struct accou
 			return -1;
 		}
 	return 0;
+}
+
+/* Without openat2(): one component at a time, none a symbolic link. */
+static int walk_nofollow(const char *home)
+{
+	char part[USER_HOME_MAX];
+	const char *p = home;
+	int dfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+	while (dfd >= 0 && *p) {
+		size_t n = strcspn(p, "/");
+		struct stat st;
+		int next;
+
+		if (n == 0 || n >= sizeof(part)) {
+			p += n ? n : 1;
+			continue;
+		}
+		memcpy(part, p, n);
+		part[n] = '\0';
+		p += n;
+		if (fstatat(dfd, part, &st, AT_SYMLINK_NOFOLLOW) < 0 || S_ISLNK(st.st_mode)) {
+			int e = S_ISLNK(st.st_mode) ? ELOOP : errno;
+
+			close(dfd);
+			errno = e;
+			return -1;
+		}
+		next = openat(dfd, part, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		close(dfd);
+		dfd = next;
+	}
+	return dfd;
+}
+
+int home_open_nofollow(const char *home, char *why, size_t cap)
+{
+	struct open_how how;
+	long fd;
+
+	if (home[0] != '/') {
+		snprintf(why, cap, "not an absolute path");
+		errno = EINVAL;
+		return -1;
+	}
+	memset(&how, 0, sizeof(how));
+	how.flags = O_PATH | O_DIRECTORY | O_CLOEXEC;
+	how.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
+	fd = syscall(SYS_openat2, AT_FDCWD, home, &how, sizeof(how));
+	if (fd < 0 && (errno == ENOSYS || errno == EPERM))
+		fd = walk_nofollow(home);
+	if (fd < 0) {
+		int e = errno;
+
+		snprintf(why, cap, "%s", e == ELOOP ? "a symbolic link in its path (name the real "
+			 "directory)" : strerror(e));
+		errno = e;
+		return -1;
+	}
+	return (int)fd;
 }

@@ -27,4 +27,13 @@ struct account {
 int account_resolve(const struct user_entry *e, const char *run_as, struct account *a,
 		    char *why, size_t cap);
 
+/* A login's home, opened as root would chroot into it: home must be an
+ * absolute path with no symbolic link in any component (whoever may write
+ * a parent directory could otherwise point the home anywhere, even at /),
+ * and a directory.  The O_PATH descriptor (fchdir, then chroot(".")), or
+ * -1 with errno (ELOOP: a symbolic link) and the reason in why
+ * (without the path).  Every
+ * login method that roots a session at a home calls this. */
+int home_open_nofollow(const char *home, char *why, size_t cap);
+
 #endif

@@ -11,6 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "account.h"
+#include "deadline.h"
 #include "dlsym.h"
 #include "fdpass.h"
 #include "log.h"
@@ -139,7 +141,8 @@ int auth_users_file(const char *file, int fd, const char *user, const char *pass
 		case USERS_LINE_ENTRY:
 			break;
 		}
-		if (!have_first) {
+		/* the costliest hash of the file (the first of them) */
+		if (!have_first || users_hash_cost(e.hash) > users_hash_cost(first.hash)) {
 			first = e;
 			have_first = true;
 		}
@@ -148,24 +151,26 @@ int auth_users_file(const char *file, int fd, const char *user, const char *pass
 		found = true;
 		ok = password_ok(pass, e.hash);
 		if (ok) {
-			struct stat st;
-			int r = stat(e.home, &st);
+			char bad[160];
+			int home = home_open_nofollow(e.home, bad, sizeof(bad));
 
-			if (r < 0 || !S_ISDIR(st.st_mode)) {
+			if (home < 0) {
 				log_msg(LOG_ERR, "error", "users file %s:%u: home %s of %s: %s",
-					file, lineno, e.home, e.name,
-					r < 0 ? strerror(errno) : "not a directory");
+					file, lineno, e.home, e.name, bad);
 				ok = false;
 				continue;
 			}
+			close(home);
 			*out = e;
 		}
 	}
 	if (ferror(f))
 		log_msg(LOG_ERR, "error", "users file %s: %s", file, strerror(errno));
 	fclose(f);
-	/* An unknown user costs one hash computation too, so that timing does
-	 * not tell which names exist. */
+	/* An unknown user costs one hash computation too, with the costliest
+	 * method of the file, so that timing does not tell which names exist
+	 * (the same method for all users is what makes it exact: --check-config
+	 * warns about a file that mixes them). */
 	if (!found && have_first)
 		(void)password_ok(pass, first.hash);
 	if (ok)
@@ -242,9 +247,10 @@ static bool account_is_mine(const struct config *cfg, const struct user_entry *e
 }
 
 /* The monitor checks the password and starts the user process. */
-static enum auth_result via_monitor(int mon, const char *user, const char *pass,
-				    struct login *out)
+static enum auth_result via_monitor(const struct config *cfg, int mon, const char *user,
+				    const char *pass, struct login *out)
 {
+	long long deadline;
 	static struct mon_request rq;
 	static unsigned char buf[MON_MSG_MAX];
 	struct mon_reply rp;
@@ -263,6 +269,11 @@ static enum auth_result via_monitor(int mon, const char *user, const char *pass,
 	got = fdpass_send(mon, buf, n, -1);
 	explicit_bzero(buf, n);
 	if (got < 0)
+		return AUTH_BROKEN;
+	/* the monitor waits the login delay, more with each failure */
+	deadline = deadline_in((long long)cfg->login_delay_ms * cfg->max_login_failures +
+			       MON_REPLY_MAX_MS);
+	if (fdpass_wait(mon, deadline) < 0)
 		return AUTH_BROKEN;
 	got = fdpass_recv(mon, buf, sizeof(buf), &fd);
 	if (got <= 0 || mon_parse_reply(buf, (size_t)got, &rp) < 0 ||
@@ -297,7 +308,7 @@ enum auth_result auth_check(const struct config *cfg, const struct held *held,
 	if (!cfg->users_file)
 		return AUTH_FAILED;
 	if (held->monitor_fd >= 0)
-		return via_monitor(held->monitor_fd, user, pass, out);
+		return via_monitor(cfg, held->monitor_fd, user, pass, out);
 	if (auth_users_file(cfg->users_file, held->users_fd, user, pass, &e) < 0 ||
 	    !account_is_mine(cfg, &e))
 		return AUTH_FAILED;
@@ -318,7 +329,8 @@ int auth_logout(const struct held *held)
 
 	if (held->monitor_fd < 0)
 		return 0;
-	if (fdpass_send(held->monitor_fd, buf, n, -1) < 0)
+	if (fdpass_send(held->monitor_fd, buf, n, -1) < 0 ||
+	    fdpass_wait(held->monitor_fd, deadline_in(MON_REPLY_MAX_MS)) < 0)
 		return -1;
 	got = fdpass_recv(held->monitor_fd, buf, sizeof(buf), &fd);
 	if (fd >= 0)

@@ -64,6 +64,18 @@ static void check_account(const struct config *cfg, const struct user_entry *e)
 	    (unsigned)a.gid);
 }
 
+/* A root start opens homes without following symbolic links. */
+static void check_home_links(const struct user_entry *e)
+{
+	char why[160];
+	int fd = home_open_nofollow(e->home, why, sizeof(why));
+
+	if (fd >= 0)
+		close(fd);
+	else if (errno == ELOOP)
+		say(false, "home of %s: %s: %s", e->name, e->home, why);
+}
+
 /* Every line of the users file parses, every home is a directory, every
  * account can be taken. */
 static void check_users(const struct config *cfg)
@@ -72,6 +84,8 @@ static void check_users(const struct config *cfg)
 	char line[USER_LINE_MAX];
 	static struct user_entry e;
 	unsigned lineno = 0, users = 0;
+	const char *method = NULL;
+	bool mixed = false;
 	FILE *f = fopen(file, "re");
 
 	if (!f) {
@@ -94,13 +108,22 @@ static void check_users(const struct config *cfg)
 			users++;
 			snprintf(what, sizeof(what), "home of %s:", e.name);
 			check_dir(what, e.home);
+			check_home_links(&e);
+			if (method && strcmp(method, users_hash_method(e.hash)) != 0)
+				mixed = true;
+			method = users_hash_method(e.hash);
 			check_account(cfg, &e);
 			break;
 		}
 		}
 	}
 	fclose(f);
+	explicit_bzero(&e, sizeof(e));
 	say(users > 0, "users file %s: %u user(s)", file, users);
+	if (mixed)
+		printf("warn:   users file %s: the hashes mix methods: a failed login's time may "
+		       "tell which names exist (hash every password the same way: "
+		       "sockftpd-passwd)\n", file);
 }
 
 int check_config(const struct config *cfg, const struct origins *org)

@@ -81,7 +81,12 @@ static enum outcome list_command(struct session *s, const struct command *cmd,
 	start_transfer(s, &x, &dc);
 	dw_init(&w, &x, NULL);
 	files_list(&s->files, &w);
-	return end_transfer(s, &x, dw_flush(&w), WAY_LISTING, verb_name(cmd->verb), t.path);
+	r = end_transfer(s, &x, dw_flush(&w), WAY_LISTING, verb_name(cmd->verb), t.path);
+	if (files_lost_process(&s->files)) {
+		errno = ETIMEDOUT;
+		files_lost(s);
+	}
+	return r;
 }
 
 enum outcome cmd_list(struct session *s, const struct command *cmd)
@@ -168,7 +173,11 @@ enum outcome cmd_stat(struct session *s, const struct command *cmd)
 	n = 14 + listing_name(head + 14, sizeof(head) - 16, t.path);
 	memcpy(head + n, ":\r\n", 3);
 	dw_put(&w, head, n + 3);
-	files_list(&s->files, &w);
+	if (files_list(&s->files, &w) != XFER_DONE && files_lost_process(&s->files)) {
+		errno = ETIMEDOUT;
+		files_lost(s);
+		return reply(s, 421, "File service failed: closing control connection.");
+	}
 	dw_put(&w, "213 End of status.\r\n", 20);
 	return dw_flush(&w) == XFER_DONE ? REPLIED : DEAD;
 }

@@ -95,7 +95,7 @@ static enum outcome failed(struct session *s, bool waited, bool last)
 static int open_files(struct session *s, struct login *login)
 {
 	if (login->files_fd >= 0) {
-		files_remote(&s->files, login->files_fd);
+		files_remote(&s->files, login->files_fd, (long long)s->cfg->idle_timeout * 1000);
 	} else {
 		int fd = login->root_fd >= 0
 			 ? login->root_fd : open(login->root, O_PATH | O_DIRECTORY | O_CLOEXEC);

@@ -66,6 +66,7 @@ static const struct {
 	{EEXIST, 550, "File exists."},
 	{ENOTDIR, 550, "Not a directory."},
 	{EISDIR, 550, "Is a directory."},
+	{ENODEV, 550, "Not a regular file."},  /* a FIFO, a device (fileops.c) */
 	{ENOTEMPTY, 550, "Directory not empty."},
 	{ELOOP, 550, "Too many levels of symbolic links."},
 	{ENAMETOOLONG, 553, "File name too long."},

@@ -2,9 +2,19 @@
 #include "fdpass.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+#include "deadline.h"
+
+/* Linux 6.16's option, where the C library's headers do not have it yet
+ * (the number of the generic socket.h, which these architectures use) */
+#if !defined(SO_PASSRIGHTS) && (defined(__x86_64__) || defined(__i386__) || \
+				defined(__aarch64__) || defined(__arm__) || defined(__riscv))
+#define SO_PASSRIGHTS 83
+#endif
 
 int fdpass_send(int sock, const void *buf, size_t n, int fd)
 {
@@ -40,6 +50,35 @@ int fdpass_send(int sock, const void *buf, size_t n, int fd)
 	return 0;
 }
 
+int fdpass_refuse_fds(int sock)
+{
+#ifdef SO_PASSRIGHTS
+	int off = 0;
+
+	return setsockopt(sock, SOL_SOCKET, SO_PASSRIGHTS, &off, sizeof(off));
+#else
+	(void)sock;
+	errno = ENOPROTOOPT;
+	return -1;
+#endif
+}
+
+static bool defuse;
+
+void fdpass_defuse(bool on)
+{
+	defuse = on;
+}
+
+void fdpass_drop(int fd)
+{
+	struct linger off = {.l_onoff = 0, .l_linger = 0};
+
+	if (defuse)  /* ENOTSOCK for anything but a socket */
+		(void)setsockopt(fd, SOL_SOCKET, SO_LINGER, &off, sizeof(off));
+	close(fd);
+}
+
 /* Close every descriptor a control message brought; the number of them. */
 static int take_fds(struct msghdr *msg, int *fd)
 {
@@ -59,7 +98,7 @@ static int take_fds(struct msghdr *msg, int *fd)
 			if (count++ == 0)
 				*fd = got;
 			else
-				close(got);
+				fdpass_drop(got);
 		}
 	}
 	return count;
@@ -85,10 +124,22 @@ ssize_t fdpass_recv(int sock, void *buf, size_t cap, int *fd)
 		return -1;
 	if (take_fds(&msg, fd) > 1 || (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC))) {
 		if (*fd >= 0)
-			close(*fd);
+			fdpass_drop(*fd);
 		*fd = -1;
 		errno = EMSGSIZE;
 		return -1;
 	}
 	return r;
+}
+
+int fdpass_wait(int fd, long long deadline)
+{
+	struct pollfd p = {.fd = fd, .events = POLLIN};
+	int r;
+
+	while ((r = poll(&p, 1, deadline_poll_ms(deadline))) < 0 && errno == EINTR)
+		;
+	if (r == 0)
+		errno = ETIMEDOUT;
+	return r > 0 ? 0 : -1;
 }

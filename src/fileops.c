@@ -29,12 +29,30 @@ static volatile sig_atomic_t stop_peer = -1;
 /* How long a stopped network process waits for its user process. */
 #define PEER_WAIT_MS 2000
 
+/* Where the pending temporary file is written down for the monitor, and
+ * the parent directory of the upload under way. */
+static struct fileops_leftover *leftover;
+static char upload_dir[VPATH_MAX];
+
+void fileops_record_leftover(struct fileops_leftover *rec)
+{
+	leftover = rec;
+	if (rec)
+		memset(rec, 0, sizeof(*rec));
+}
+
 static void pending(int dirfd, const char *name)
 {
 	pending_dirfd = -1;
+	if (leftover)
+		leftover->name[0] = '\0';
 	if (dirfd >= 0) {
 		memcpy(pending_name, name, sizeof(pending_name));
 		pending_dirfd = dirfd;
+		if (leftover) {
+			memcpy(leftover->dir, upload_dir, sizeof(leftover->dir));
+			snprintf(leftover->name, sizeof(leftover->name), "%s", name);
+		}
 	}
 }
 
@@ -43,8 +61,11 @@ static void pending(int dirfd, const char *name)
 static void on_stop(int sig)
 {
 	(void)sig;
-	if (pending_dirfd >= 0)
+	if (pending_dirfd >= 0) {
 		unlinkat(pending_dirfd, pending_name, 0);
+		if (leftover)
+			leftover->name[0] = '\0';
+	}
 	/* the network process: the user process sees the end of its requests,
 	 * undoes a pending upload and exits; then the client sees ours */
 	if (stop_peer >= 0) {
@@ -220,7 +241,7 @@ static int open_temp(struct fileops *f)
 
 		if (getrandom(&r, sizeof(r), GRND_NONBLOCK) != sizeof(r))
 			r ^= (unsigned long long)getpid() << 20 ^ (unsigned long long)tries;
-		snprintf(f->up_tmp, sizeof(f->up_tmp), ".sockftpd-upload.%016llx", r);
+		snprintf(f->up_tmp, sizeof(f->up_tmp), FILEOPS_TEMP_PREFIX "%016llx", r);
 		fd = openat(f->up_dirfd, f->up_tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC |
 			    O_NOFOLLOW, 0666);
 		if (fd >= 0 || errno != EEXIST)
@@ -378,6 +399,12 @@ static int upload(struct fileops *f, const struct fop_request *rq, struct fop_re
 		upload_done(f, false, &ignored);  /* never two at once */
 	}
 	f->up_dirfd = parent_of(f, rq->path, f->up_name);
+	{
+		size_t plen;
+
+		path_basename(rq->path, &plen);
+		snprintf(upload_dir, sizeof(upload_dir), "%.*s", (int)plen, rq->path);
+	}
 	if (f->up_dirfd < 0) {
 		fail(res, errno, WHY_ERRNO);
 		return -1;
@@ -426,6 +453,30 @@ static bool writes(enum fop op)
 	       op == FOP_RENAME || op == FOP_CHMOD || op == FOP_UPLOAD;
 }
 
+/* A file to read (RETR): only a regular file's descriptor leaves here, not
+ * a directory's (which the network process could walk or list with) nor a
+ * device's or a FIFO's.  -1 with errno: EISDIR, or ENODEV for the others. */
+static int open_regular(const struct fileops *f, const char *vpath)
+{
+	struct stat st;
+	int fd = vfs_open(&f->vfs, vpath, O_RDONLY | O_NONBLOCK | O_NOCTTY, 0), e = 0;
+
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) < 0)
+		e = errno;
+	else if (S_ISDIR(st.st_mode))
+		e = EISDIR;
+	else if (!S_ISREG(st.st_mode))
+		e = ENODEV;
+	if (e) {
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
+}
+
 void fileops_do(struct fileops *f, const struct fop_request *rq, struct fop_result *res,
 		int *fd)
 {
@@ -443,7 +494,7 @@ void fileops_do(struct fileops *f, const struct fop_request *rq, struct fop_resu
 		res->err = stat_op(f, rq->path, &res->st);
 		break;
 	case FOP_OPEN_READ:
-		*fd = vfs_open(&f->vfs, rq->path, O_RDONLY | O_NONBLOCK | O_NOCTTY, 0);
+		*fd = open_regular(f, rq->path);
 		res->err = *fd < 0 ? errno : 0;
 		break;
 	case FOP_RENAME:

@@ -37,6 +37,19 @@ struct fileops {
 	unsigned list_facts;
 };
 
+/* The temporary file of the upload in progress, written down where a
+ * process that outlives this one reads it (a shared page of the
+ * monitor's): a user process that is killed (SIGKILL, its filter) cannot
+ * remove its own.  dir: the parent's virtual path; name "" when none. */
+struct fileops_leftover {
+	char dir[VPATH_MAX];
+	char name[64];
+};
+#define FILEOPS_TEMP_PREFIX ".sockftpd-upload."
+
+/* From now on keep rec up to date (NULL: no record). */
+void fileops_record_leftover(struct fileops_leftover *rec);
+
 /* Serve the root root_fd (taken over) for a login that may write or not;
  * confined: the process is chrooted there (a link followed stays below). */
 void fileops_init(struct fileops *f, int root_fd, bool rw, bool confined);

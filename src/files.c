@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "deadline.h"
 #include "fdpass.h"
 
 void files_init(struct files *f)
@@ -12,6 +13,8 @@ void files_init(struct files *f)
 	f->sock = -1;
 	f->local = false;
 	f->list_fd = -1;
+	f->wait_ms = 0;
+	f->lost = false;
 }
 
 void files_here(struct files *f, int root_fd, bool rw)
@@ -21,10 +24,12 @@ void files_here(struct files *f, int root_fd, bool rw)
 	f->local = true;
 }
 
-void files_remote(struct files *f, int sock)
+void files_remote(struct files *f, int sock, long long wait_ms)
 {
 	files_close(f);
 	f->sock = sock;
+	f->wait_ms = wait_ms;
+	f->lost = false;
 	fileops_guard_peer(sock);
 }
 
@@ -40,7 +45,7 @@ static mode_t fd_type(const struct fop_request *rq, const struct fop_result *res
 		return 0;
 	switch (rq->op) {
 	case FOP_OPEN_READ:
-		return S_IFMT;        /* any: RETR looks at it */
+		return S_IFREG;
 	case FOP_UPLOAD:
 		return S_IFREG;
 	case FOP_LIST:
@@ -63,7 +68,8 @@ static int remote_call(struct files *f, const struct fop_request *rq, struct fop
 		errno = EINVAL;
 		return -1;
 	}
-	if (fdpass_send(f->sock, buf, n, -1) < 0)
+	if (fdpass_send(f->sock, buf, n, -1) < 0 ||
+	    fdpass_wait(f->sock, deadline_in(f->wait_ms)) < 0)
 		return -1;
 	got = fdpass_recv(f->sock, buf, sizeof(buf), fd);
 	if (got <= 0) {
@@ -77,7 +83,7 @@ static int remote_call(struct files *f, const struct fop_request *rq, struct fop
 	want = fd_type(rq, res);
 	if ((*fd >= 0) != (want != 0))
 		goto broken;
-	if (want && (fstat(*fd, &st) < 0 || (want != S_IFMT && (st.st_mode & S_IFMT) != want)))
+	if (want && (fstat(*fd, &st) < 0 || (st.st_mode & S_IFMT) != want))
 		goto broken;
 	return 0;
 broken:
@@ -100,8 +106,10 @@ int files_call(struct files *f, const struct fop_request *rq, struct fop_result 
 		errno = EBADF;
 		return -1;
 	}
-	if (remote_call(f, rq, res, fd) < 0)
+	if (remote_call(f, rq, res, fd) < 0) {
+		f->lost = true;
 		return -1;
+	}
 	if (rq->op == FOP_LIST && !res->err) {
 		f->list_fd = *fd;
 		*fd = -1;
@@ -118,8 +126,16 @@ enum xfer_status files_list(struct files *f, struct dwriter *w)
 		return w->status;
 	}
 	while (f->list_fd >= 0 && w->status == XFER_DONE) {
-		ssize_t n = read(f->list_fd, buf, sizeof(buf));
+		ssize_t n;
 
+		if (fdpass_wait(f->list_fd, deadline_in(f->wait_ms)) < 0) {
+			f->lost = true;
+			w->status = XFER_FILE_ERROR;
+			if (w->x)
+				w->x->err = errno;
+			break;
+		}
+		n = read(f->list_fd, buf, sizeof(buf));
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
@@ -137,6 +153,11 @@ void files_list_cancel(struct files *f)
 	if (f->list_fd >= 0)
 		close(f->list_fd);
 	f->list_fd = -1;
+}
+
+bool files_lost_process(const struct files *f)
+{
+	return f->lost;
 }
 
 void files_close(struct files *f)

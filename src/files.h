@@ -18,14 +18,18 @@ struct files {
 	bool local;            /* local is in use */
 	struct fileops local_ops;
 	int list_fd;           /* a listing's pipe from the user process, or -1 */
+	long long wait_ms;     /* the longest wait for the user process */
+	bool lost;             /* it did not answer in time, or broke off */
 };
 
 void files_init(struct files *f);
 /* A login whose files are reached here, below root_fd (taken over). */
 void files_here(struct files *f, int root_fd, bool rw);
 /* A login whose files the user process at the other end of sock reaches
- * (sock taken over). */
-void files_remote(struct files *f, int sock);
+ * (sock taken over).  No wait for it lasts longer than wait_ms: a user
+ * process that does not answer by then (stopped by someone of its uid,
+ * hung) is lost, and so is the session. */
+void files_remote(struct files *f, int sock, long long wait_ms);
 /* Is a login's file work reachable? */
 bool files_open(const struct files *f);
 
@@ -35,9 +39,12 @@ bool files_open(const struct files *f);
 int files_call(struct files *f, const struct fop_request *rq, struct fop_result *res,
 	       int *fd);
 
-/* Stream the listing a good FOP_LIST opened into w; drop it unstreamed. */
+/* Stream the listing a good FOP_LIST opened into w; drop it unstreamed.
+ * When the user process stops sending for wait_ms, w ends with
+ * XFER_FILE_ERROR and files_lost() tells: the session cannot go on. */
 enum xfer_status files_list(struct files *f, struct dwriter *w);
 void files_list_cancel(struct files *f);
+bool files_lost_process(const struct files *f);
 
 /* The login ends: a pending upload undone, the root or the user process's
  * socket closed (which ends the user process). */

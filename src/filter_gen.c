@@ -53,8 +53,8 @@ static const char *const allowed[] = {
 	"read", "write", "readv", "writev", "pread64", "pwrite64", "lseek", "_llseek",
 	"close", "close_range", "poll", "ppoll", "ppoll_time64", "sendfile", "sendfile64",
 	"splice", "pipe2", "fcntl", "fcntl64", "dup", "dup3",
-	/* files */
-	"openat", "openat2", "fstat", "fstat64", "newfstatat", "fstatat64", "statx",
+	/* files (openat, openat2: opens[] below) */
+	"fstat", "fstat64", "newfstatat", "fstatat64", "statx",
 	"getdents64", "unlinkat", "renameat", "renameat2", "faccessat", "faccessat2",
 	"readlinkat", "fstatfs", "fstatfs64", "ftruncate", "ftruncate64", "fsync",
 	"fdatasync", "access",
@@ -83,6 +83,17 @@ static const char *const network[] = {
 	"socket", "bind", "listen", "accept4", "connect", "getsockname", "getpeername",
 	"getsockopt", "setsockopt", "shutdown",
 };
+
+/* The calls that open: the session's filter allows both.  The user
+ * process's (--files) allows openat only with a mode (its fourth argument:
+ * glibc passes 0 when it opens without O_CREAT) without the set-id bits,
+ * and answers openat2 with ENOSYS, since its mode sits in a struct a filter
+ * cannot read: a taken-over user process could otherwise create a set-id
+ * file of its account.  Without openat2, vfs.c resolves paths in user
+ * space (the user process asks it to from the start: vfs_avoid_openat2),
+ * and the chroot into the home stays the confinement. */
+static const char *const opens[] = {"openat", "openat2"};
+#define OPENAT_MODE_ARG 3
 
 /* Calls that set a mode, allowed only without the set-user-ID and
  * set-group-ID bits (the argument that is the mode): a session never makes
@@ -332,7 +343,8 @@ static void print_c(int fd, const struct opts *o, char notes[][64], size_t n_not
 
 int main(int argc, char **argv)
 {
-	static char notes[COUNT(allowed) + COUNT(network) + COUNT(mode_calls) + MAX_NAMES][64];
+	static char notes[COUNT(allowed) + COUNT(network) + COUNT(opens) + COUNT(mode_calls) +
+			  MAX_NAMES][64];
 	size_t i, n_notes = 0;
 	struct opts o;
 	scmp_filter_ctx ctx;
@@ -344,6 +356,21 @@ int main(int argc, char **argv)
 		allow(ctx, &o, allowed[i], NULL, notes[n_notes], sizeof(notes[n_notes]));
 	for (i = 0; i < COUNT(network) && !o.files; i++, n_notes++)
 		allow(ctx, &o, network[i], NULL, notes[n_notes], sizeof(notes[n_notes]));
+	for (i = 0; i < COUNT(opens) && !o.files; i++, n_notes++)
+		allow(ctx, &o, opens[i], NULL, notes[n_notes], sizeof(notes[n_notes]));
+	if (o.files) {
+		struct scmp_arg_cmp no_set_id = {
+			.arg = OPENAT_MODE_ARG, .op = SCMP_CMP_MASKED_EQ,
+			.datum_a = S_ISUID | S_ISGID, .datum_b = 0,
+		};
+
+		allow(ctx, &o, "openat", &no_set_id, notes[n_notes], sizeof(notes[n_notes]));
+		n_notes++;
+		r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(openat2), 0);
+		if (r < 0)
+			die("openat2", r);
+		snprintf(notes[n_notes++], sizeof(notes[0]), "openat2: fails with ENOSYS");
+	}
 	for (i = 0; i < COUNT(mode_calls); i++, n_notes++) {
 		struct scmp_arg_cmp no_set_id = {
 			.arg = mode_calls[i].arg, .op = SCMP_CMP_MASKED_EQ,

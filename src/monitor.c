@@ -10,14 +10,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "account.h"
 #include "auth.h"
+#include "deadline.h"
 #include "fdpass.h"
+#include "fileops.h"
 #include "log.h"
 #include "monitor_proto.h"
 #include "sandbox.h"
@@ -25,6 +29,8 @@
 
 /* How long a new user process may take to say it is ready. */
 #define READY_TIMEOUT_MS 10000
+/* How long a user process told to end may take before it is killed. */
+#define END_TIMEOUT_MS 2000
 
 struct monitor {
 	const struct config *cfg;
@@ -34,6 +40,10 @@ struct monitor {
 	enum mon_state state;
 	unsigned failures;
 	char name[USER_NAME_MAX];  /* the login, for the log */
+	/* the login's entry and account, for a clean-up after its process */
+	const struct user_entry *e;
+	const struct account *a;
+	struct fileops_leftover *leftover;  /* shared with the user process */
 };
 
 /* The processes a stop signal goes on to. */
@@ -150,6 +160,54 @@ static int reap(pid_t pid)
 	return st;
 }
 
+/* pid ends within ms milliseconds (a pidfd), else it is killed (SIGKILL).
+ * Its status. */
+static int wait_within(pid_t pid, int ms)
+{
+	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0), st = 0, r = 0;
+	struct pollfd p = {.fd = pidfd, .events = POLLIN};
+
+	if (pidfd >= 0) {
+		long long end = deadline_in(ms);
+
+		while ((r = poll(&p, 1, deadline_poll_ms(end))) < 0 && errno == EINTR)
+			;
+		close(pidfd);
+	}
+	/* no pidfd: no bounded wait, killed now */
+	if (r <= 0 || waitpid(pid, &st, WNOHANG) != pid) {
+		kill(pid, SIGKILL);
+		st = reap(pid);
+	}
+	return st;
+}
+
+/* pid ends: SIGTERM (and SIGCONT, for a process someone stopped), at
+ * most ms milliseconds to go, then SIGKILL.  Whoever shares the account's
+ * uid may stop the process: the wait is bounded either way.  Its status. */
+static int end_within(pid_t pid, int ms)
+{
+	kill(pid, SIGTERM);
+	kill(pid, SIGCONT);
+	return wait_within(pid, ms);
+}
+
+/* A user process that was killed left its upload's temporary file: a
+ * process as its account, in its home, removes it. */
+static void clean_leftover(struct monitor *m)
+{
+	pid_t pid;
+
+	if (!m->leftover || !m->leftover->name[0] || !m->e || !m->a)
+		return;
+	pid = fork();
+	if (pid == 0)
+		_exit(userproc_clean_leftover(m->e, m->a, m->leftover));
+	if (pid > 0)
+		(void)wait_within(pid, END_TIMEOUT_MS);
+	memset(m->leftover, 0, sizeof(*m->leftover));
+}
+
 /* The user process of the login ends (the network process closed its end
  * already; a stop also undoes an upload it left). */
 static void end_user(struct monitor *m)
@@ -158,13 +216,14 @@ static void end_user(struct monitor *m)
 
 	if (m->user <= 0)
 		return;
-	kill(m->user, SIGTERM);
-	st = reap(m->user);
+	stop_user = -1;  /* forward() signals no pid that may be reaped */
+	st = end_within(m->user, END_TIMEOUT_MS);
 	if (WIFSIGNALED(st) && WTERMSIG(st) != SIGTERM)
 		log_msg(LOG_ERR, "error", "user process of %s was killed by signal %d (%s)",
 			m->name, WTERMSIG(st), strsignal(WTERMSIG(st)));
 	stop_user = -1;
 	m->user = -1;
+	clean_leftover(m);
 }
 
 /* Its first message: ready, or why not.  0 or -1. */
@@ -181,7 +240,7 @@ static int wait_ready(struct monitor *m, int sock, const struct account *a)
 	if (r > 0)
 		n = fdpass_recv(sock, buf, sizeof(buf), &fd);
 	if (fd >= 0)
-		close(fd);
+		fdpass_drop(fd);
 	if (n > 0 && fd < 0 && mon_parse_reply(buf, (size_t)n, &rp) == 0) {
 		if (rp.type == MON_READY)
 			return 0;
@@ -208,8 +267,14 @@ static int start_user(struct monitor *m, const struct user_entry *e, const struc
 		log_msg(LOG_ERR, "error", "socketpair: %s", strerror(errno));
 		return -1;
 	}
+	/* nor to the user process, from the network process */
+	(void)fdpass_refuse_fds(sv[1]);
+	if (m->leftover)
+		memset(m->leftover, 0, sizeof(*m->leftover));
 	pid = fork();
 	if (pid == 0) {
+		fdpass_defuse(false);  /* its filter has no setsockopt */
+		fileops_record_leftover(m->leftover);
 		close(sv[0]);
 		close(m->sock);
 		if (m->users_fd >= 0)
@@ -222,6 +287,8 @@ static int start_user(struct monitor *m, const struct user_entry *e, const struc
 		close(sv[0]);
 		return -1;
 	}
+	m->e = e;
+	m->a = a;
 	stop_user = m->user = pid;
 	if (wait_ready(m, sv[0], a) < 0) {
 		close(sv[0]);
@@ -318,7 +385,7 @@ static int serve(struct monitor *m)
 		if (n == 0)
 			return 0;
 		if (fd >= 0)
-			close(fd);
+			fdpass_drop(fd);
 		if (n < 0)
 			return errno == ECONNRESET ? 0 : violation(m, "%s", strerror(errno));
 		if (fd >= 0)
@@ -357,6 +424,15 @@ int monitor_run(const struct config *cfg, const struct activation *act, int sock
 
 	stop_net = net_pid;
 	on_stop_signals();
+	/* no descriptor is to come from the network process: refused by the
+	 * kernel where it can, else closed without blocking */
+	fdpass_defuse(true);
+	(void)fdpass_refuse_fds(sock);
+	/* where a user process writes down its upload's temporary file */
+	m.leftover = mmap(NULL, sizeof(*m.leftover), PROT_READ | PROT_WRITE,
+			  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (m.leftover == MAP_FAILED)
+		m.leftover = NULL;
 	close_connection(act, sock);
 	log_set_client(&act->peer);
 	(void)sandbox_limit(RLIMIT_CORE, 0);
@@ -368,8 +444,8 @@ int monitor_run(const struct config *cfg, const struct activation *act, int sock
 	close(m.sock);
 	if (m.users_fd >= 0)
 		close(m.users_fd);
+	stop_net = -1;  /* forward() signals no pid that may be reaped */
 	st = reap(net_pid);
-	stop_net = -1;
 	if (r < 0)
 		return 1;
 	if (WIFSIGNALED(st)) {

@@ -25,6 +25,10 @@
 #define MON_PASS_MAX 512
 /* Room for any message, either way. */
 #define MON_MSG_MAX (USER_HOME_MAX + 256)
+/* The longest the network process waits for the monitor's reply, beyond
+ * the login delay: the monitor's own waits (a user process starting, 10 s,
+ * or ending, 2 s, and a password hash) are bounded below this. */
+#define MON_REPLY_MAX_MS 30000
 
 enum mon_type {
 	MON_AUTH = 1,

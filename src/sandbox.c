@@ -57,6 +57,24 @@ int sandbox_become(const char *who, uid_t uid, gid_t gid, size_t ngroups, const 
 	return 0;
 }
 
+/* With a monitor and no anonymous root the network process needs no path
+ * at all (the connection, the log, the key and the monitor's socket are
+ * open already; each login's files come from its user process): it is shut
+ * in a directory with nothing of the file system in it, its own
+ * /proc/PID/fdinfo, which is root's once the process is not dumpable and
+ * goes away with the process (as Chromium's setuid sandbox does).  So a
+ * taken-over network process reaches no home, not even one whose account
+ * is the run-as user's. */
+static int chroot_empty(char *err, size_t errcap)
+{
+	if (chroot("/proc/self/fdinfo") < 0 || chdir("/") < 0) {
+		snprintf(err, errcap, "chroot /proc/self/fdinfo (an empty root for the network "
+			 "process; is /proc mounted?): %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 static int drop_root(const struct config *cfg, struct held *held, char *err, size_t errcap)
 {
 	const struct passwd *pw = getpwnam(cfg->run_as);
@@ -97,6 +115,8 @@ static int drop_root(const struct config *cfg, struct held *held, char *err, siz
 			return -1;
 		}
 		held->chrooted = true;
+	} else if (held->monitor_fd >= 0 && chroot_empty(err, errcap) < 0) {
+		return -1;
 	}
 	return sandbox_become(cfg->run_as, uid, gid, 0, NULL, err, errcap);
 }

@@ -13,7 +13,9 @@
 #include "fileops.h"
 #include "log.h"
 #include "monitor_proto.h"
+#include "pathrules.h"
 #include "sandbox.h"
+#include "vfs.h"
 
 const char *userproc_step_name(unsigned step)
 {
@@ -44,8 +46,11 @@ static void report(int sock, int err, unsigned step)
  * (0700), and a home the account cannot enter is refused here.
  * CAP_SYS_CHROOT is not a file system capability: the new file system uid
  * does not clear it.  0, or -1 with the errno and the step that failed. */
-static int enter_home(const char *home, const struct account *a, unsigned *step)
+static int enter_home(const struct user_entry *e, const struct account *a, unsigned *step)
 {
+	char why[200];
+	int fd;
+
 	*step = STEP_IDENTITY;
 	if (setgroups(a->ngroups, a->ngroups ? a->groups : NULL) < 0 ||
 	    setresgid(a->gid, a->gid, a->gid) < 0)
@@ -55,9 +60,25 @@ static int enter_home(const char *home, const struct account *a, unsigned *step)
 		errno = EPERM;
 		return -1;
 	}
+	/* no symbolic link anywhere in the home's path: whoever may write a
+	 * parent of another login's home cannot point it elsewhere */
 	*step = STEP_HOME;
-	if (chdir(home) < 0 || chroot(".") < 0 || chdir("/") < 0)
+	fd = home_open_nofollow(e->home, why, sizeof(why));
+	if (fd < 0) {
+		int e2 = errno;
+
+		log_msg(LOG_ERR, "error", "user process of %s: home %s: %s", e->name, e->home, why);
+		errno = e2;
 		return -1;
+	}
+	if (fchdir(fd) < 0 || chroot(".") < 0 || chdir("/") < 0) {
+		int e2 = errno;
+
+		close(fd);
+		errno = e2;
+		return -1;
+	}
+	close(fd);
 	return 0;
 }
 
@@ -70,7 +91,7 @@ static int start(const struct config *cfg, const struct user_entry *e, const str
 	char err[300];
 	int fd;
 
-	if (enter_home(e->home, a, step) < 0)
+	if (enter_home(e, a, step) < 0)
 		return -1;
 	*step = STEP_IDENTITY;
 	if (sandbox_become(a->name, a->uid, a->gid, a->ngroups, a->groups, err, sizeof(err)) < 0) {
@@ -177,10 +198,41 @@ int userproc_run(int sock, const struct config *cfg, const struct user_entry *e,
 		report(sock, errno ? errno : EPERM, step);
 		return 1;
 	}
+	/* its filter answers openat2 with ENOSYS: the walk of vfs.c, in the
+	 * chroot, from the start */
+	vfs_avoid_openat2();
 	fileops_init(&ops, root, e->rw, true);
 	report(sock, 0, 0);
 	status = serve(sock, &ops);
 	/* the network process left: an upload it did not end is undone */
 	fileops_abandon(&ops);
 	return status;
+}
+
+int userproc_clean_leftover(const struct user_entry *e, const struct account *a,
+			    const struct fileops_leftover *rec)
+{
+	char dir[VPATH_MAX], name[sizeof(rec->name)], err[300];
+	size_t plen = strlen(FILEOPS_TEMP_PREFIX);
+	int home, root, dfd, r;
+
+	/* the page is the killed process's to write: taken as untrusted */
+	memcpy(dir, rec->dir, sizeof(dir));
+	memcpy(name, rec->name, sizeof(name));
+	dir[sizeof(dir) - 1] = name[sizeof(name) - 1] = '\0';
+	if (dir[0] != '/' || strncmp(name, FILEOPS_TEMP_PREFIX, plen) != 0 ||
+	    strchr(name, '/') || strlen(name) == plen)
+		return 1;
+	home = home_open_nofollow(e->home, err, sizeof(err));
+	if (home < 0 || fchdir(home) < 0 || chroot(".") < 0 || chdir("/") < 0 ||
+	    sandbox_become(a->name, a->uid, a->gid, a->ngroups, a->groups, err, sizeof(err)) < 0)
+		return 1;
+	close(home);
+	root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	dfd = root < 0 ? -1 : vfs_walk_open(root, path_relative(dir), O_PATH | O_DIRECTORY, 0);
+	r = dfd < 0 ? -1 : unlinkat(dfd, name, 0);
+	if (r == 0)
+		log_msg(LOG_INFO, "error", "user process of %s: its upload's temporary file %s%s%s "
+			"removed", e->name, dir, strcmp(dir, "/") ? "/" : "", name);
+	return r == 0 ? 0 : 1;
 }

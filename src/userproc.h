@@ -11,6 +11,7 @@
 #define SOCKFTPD_USERPROC_H
 
 #include "account.h"
+#include "fileops.h"
 #include "options.h"
 #include "users.h"
 
@@ -31,5 +32,13 @@ const char *userproc_step_name(unsigned step);
  * the other end closed, 1 when the start or the protocol failed. */
 int userproc_run(int sock, const struct config *cfg, const struct user_entry *e,
 		 const struct account *a);
+
+/* In a process the monitor forked after a user process was killed with an
+ * upload pending: as e's account a, chrooted in the home as the user
+ * process was, remove the temporary file rec names (only a name
+ * FILEOPS_TEMP_PREFIX starts, below rec->dir).  The exit status: 0 when it
+ * is gone. */
+int userproc_clean_leftover(const struct user_entry *e, const struct account *a,
+			    const struct fileops_leftover *rec);
 
 #endif

@@ -257,3 +257,40 @@ size_t users_format_line(char *buf, size_t cap, const struct user_entry *e)
 		     e->account != ACCOUNT_DEFAULT ? account : "");
 	return n < 0 || (size_t)n >= cap ? 0 : (size_t)n;
 }
+
+static const struct {
+	const char *prefix;
+	int cost;
+	const char *name;
+} methods[] = {
+	{"$y$", 6, "yescrypt"}, {"$gy$", 6, "gost-yescrypt"}, {"$7$", 6, "scrypt"},
+	{"$2b$", 5, "bcrypt"}, {"$2a$", 5, "bcrypt"}, {"$2y$", 5, "bcrypt"},
+	{"$6$", 4, "sha512-crypt"}, {"$5$", 3, "sha256-crypt"}, {"$sha1$", 2, "sha1-crypt"},
+	{"$1$", 1, "md5-crypt"}, {"$", 1, "another $id$ method"},
+};
+
+static int method_of(const char *hash)
+{
+	size_t i;
+
+	if (hash[0] == '!')
+		hash++;
+	for (i = 0; i < sizeof(methods) / sizeof(methods[0]); i++)
+		if (strncmp(hash, methods[i].prefix, strlen(methods[i].prefix)) == 0)
+			return (int)i;
+	return -1;
+}
+
+int users_hash_cost(const char *hash)
+{
+	int m = method_of(hash);
+
+	return m < 0 ? 0 : methods[m].cost;
+}
+
+const char *users_hash_method(const char *hash)
+{
+	int m = method_of(hash);
+
+	return m < 0 ? "DES" : methods[m].name;
+}

@@ -63,6 +63,15 @@ const char *users_parse_account(const char *s, size_t len, struct user_entry *e)
 /* e's ACCOUNT field as written in the file ("" for the default). */
 size_t users_format_account(char *buf, size_t cap, const struct user_entry *e);
 
+/* How costly a hash's method is to compute, by its prefix (a locked
+ * account's '!' skipped): 6 yescrypt, gost-yescrypt, scrypt; 5 bcrypt;
+ * 4 sha512-crypt; 3 sha256-crypt; 2 sha1-crypt; 1 md5-crypt and others
+ * ($...$); 0 DES.  An unknown name is checked against the costliest hash
+ * of the file, so that it takes no less time than a known one. */
+int users_hash_cost(const char *hash);
+/* The method's name for messages ("yescrypt", "sha512-crypt", ...). */
+const char *users_hash_method(const char *hash);
+
 /* The line for e, with its newline: the inverse of users_parse_line().
  * Returns its length, or 0 when it does not fit. */
 size_t users_format_line(char *buf, size_t cap, const struct user_entry *e);

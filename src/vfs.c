@@ -208,9 +208,15 @@ int vfs_walk_open(int rootfd, const char *rel, int flags, mode_t mode)
 	return -1;
 }
 
+static bool no_openat2;
+
+void vfs_avoid_openat2(void)
+{
+	no_openat2 = true;
+}
+
 static int in_root(int dirfd, const char *rel, int flags, mode_t mode)
 {
-	static bool no_openat2;
 	struct open_how how;
 
 	memset(&how, 0, sizeof(how));

@@ -31,6 +31,10 @@ void vfs_close(struct vfs *v);
 int vfs_path(const struct vfs *v, const char *arg, size_t len, char *vpath);
 
 /* openat2() of a virtual path inside the root.  -1 with errno. */
+/* From now on resolve in user space, never with openat2(): the user
+ * process, whose filter refuses openat2 (a mode it cannot check) and which
+ * is chrooted into the root anyway. */
+void vfs_avoid_openat2(void);
 int vfs_open(const struct vfs *v, const char *vpath, int flags, mode_t mode);
 
 /* The user-space walk vfs_open() falls back to where openat2() is missing

@@ -187,7 +187,11 @@ def inet_fds(pid):
             pass
     found = []
     fd_dir = "/proc/%d/fd" % pid
-    for fd in os.listdir(fd_dir):
+    try:
+        fds = os.listdir(fd_dir)
+    except FileNotFoundError:   # it ended meanwhile
+        return []
+    for fd in fds:
         try:
             target = os.readlink("%s/%s" % (fd_dir, fd))
         except FileNotFoundError:

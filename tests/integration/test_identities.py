@@ -126,6 +126,43 @@ def attack(scenario, users):
         login("bob", pw["bob"])       # with it: bob's own account
         login("alice", pw["alice"])   # a second login while one is open: the end
         say(step="alive")
+    elif scenario == "open_not_a_file":
+        fd = login("alice", pw["alice"])
+        files = socket.socket(fileno=fd)
+        for path in (b"/", b"/a-fifo", b"/mine.txt"):
+            data, fds = ask(files, fop(FOP_OPEN_READ, path))
+            say(step="open", path=path.decode(), err=fop_result(data)[0], fds=len(fds))
+            for f in fds:
+                os.close(f)
+    elif scenario == "lingering":
+        # a TCP socket whose close() blocks: SO_LINGER, and a send queue
+        # its peer (which never reads) does not drain
+        lst = socket.socket()
+        lst.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        lst.bind(("127.0.0.1", 0))
+        lst.listen(1)
+        c = socket.socket()
+        c.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4096)
+        c.connect(lst.getsockname())
+        peer, _ = lst.accept()
+        c.setblocking(False)
+        try:
+            while True:
+                c.send(b"x" * 65536)
+        except BlockingIOError:
+            pass
+        c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 15))
+        say(step="sent")
+        try:
+            socket.send_fds(mon, [auth("alice", pw["alice"])], [c.fileno()])
+        except PermissionError:   # SO_PASSRIGHTS off (Linux 6.16): not even sent
+            say(step="refused")
+            # (our own exit would linger otherwise)
+            c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 0, 0))
+            return
+        c.close()
+        mon.recv(100)   # the monitor ends the session: killed here
+        say(step="reply")
     elif scenario == "user_process_rules":
         fd = login("alice", pw["alice"])
         files = socket.socket(fileno=fd)
@@ -143,7 +180,11 @@ def attack(scenario, users):
             "trailing_byte": (auth("alice", pw["alice"]) + b"\0", ()),
         }[scenario]
         say(step="sent")
-        data, fds = ask(mon, *bad)
+        try:
+            data, fds = ask(mon, *bad)
+        except PermissionError:   # SO_PASSRIGHTS off (Linux 6.16): not even sent
+            say(step="refused")
+            return
         say(step="reply", type=data[0] if data else None, fds=len(fds))
 
 
@@ -160,6 +201,14 @@ def free_id(start):
             except KeyError:
                 return n
         n += 1
+
+
+def gone(pid):
+    """pid ended (and was reaped, or is a zombie)."""
+    try:
+        return proc_status(pid)["State"].split()[0] in ("Z", "X")
+    except (FileNotFoundError, ProcessLookupError):
+        return True
 
 
 def run(*argv):
@@ -247,16 +296,27 @@ class Identities(unittest.TestCase):
         # for the refusals: a home the account cannot enter
         cls.closed_home = os.path.join(t, "closed")
         os.makedirs(cls.closed_home, mode=0o700)
+        # homes below a directory another login may write: carol swaps
+        # guest's home (nest/pub) for a symbolic link to /; and a home
+        # named through a linked parent directory
+        nest = os.path.join(t, "nest")
+        os.makedirs(nest)
+        os.chown(nest, cls.num, cls.num)
+        os.symlink("/", os.path.join(nest, "pub"))
+        os.symlink(t, os.path.join(t, "via"))
         cls.users = os.path.join(t, "users")
         make_users_file(cls.users, [("bob", "pw-bob", cls.bob_home, "rw"),
                                     ("robin", "pw-robin", cls.bob_home, "ro"),
                                     ("carol", "pw-carol", cls.carol_home, "rw"),
                                     ("ghost", "pw-ghost", cls.carol_home, "rw"),
-                                    ("closed", "pw-closed", cls.closed_home, "rw")])
+                                    ("closed", "pw-closed", cls.closed_home, "rw"),
+                                    ("guest", "pw-guest", os.path.join(nest, "pub"), "rw"),
+                                    ("viaguest", "pw-viaguest", os.path.join(t, "via", "bob"),
+                                     "rw")])
         with open(cls.users) as f:
             lines = f.read().splitlines()
         accounts = [cls.user, cls.user, "uid=%d,gid=%d" % (cls.num, cls.num),
-                    "no-such-user-here", cls.user]
+                    "no-such-user-here", cls.user, cls.user, cls.user]
         with open(cls.users, "w") as f:
             f.write("".join("%s:%s\n" % (l, a) for l, a in zip(lines, accounts)))
             f.write("rooted:%s:%s:rw:uid=0,gid=0\n" % (lines[0].split(":")[1], cls.carol_home))
@@ -277,14 +337,14 @@ class Identities(unittest.TestCase):
         st = os.lstat(os.path.join(*path))
         return st.st_uid, st.st_gid
 
-    def monitor_of(self, f):
+    def monitor_of(self, f, srv=None):
         """The monitor of the session f is connected to: the process
         systemd-socket-activate spawned whose child holds the server's end
         of f's connection."""
         inode = server_end(f.sock)
         deadline = time.monotonic() + TIMEOUT
         while time.monotonic() < deadline:
-            for pid in children(self.srv.proc.pid):
+            for pid in children((srv or self.srv).proc.pid):
                 for kid in children(pid):
                     if inode in socket_inodes(kid):
                         return pid
@@ -363,6 +423,21 @@ class Identities(unittest.TestCase):
                              530, user)
             self.srv.log.wait_for(lambda l, why=why: why in l)
 
+    def test_no_symbolic_link_in_a_home_path(self):
+        """A home is opened as root to chroot into it: a symbolic link in
+        any component (which whoever may write a parent could plant, even
+        one to /) refuses the login, with the reason logged."""
+        for user in ("guest", "viaguest"):
+            f = Ftp("127.0.0.1", self.srv.port)
+            self.addCleanup(f.close)
+            self.assertEqual(f.cmd("USER " + user)[0], 331)
+            code, text = f.cmd("PASS pw-" + user)
+            if code == 230:   # what it would reach
+                text += " " + repr(f.cmd("SIZE /etc/passwd"))
+            self.assertEqual(code, 530, (user, text))
+            self.srv.log.wait_for(lambda l, user=user: " of %s: a symbolic link in its path"
+                                  % user in l)
+
     # the walls of the live processes
 
     def test_the_processes(self):
@@ -390,6 +465,21 @@ class Identities(unittest.TestCase):
             limits = fh.read()
         self.assertRegex(limits, r"Max core file size\s+0\s+0")
         self.assertRegex(limits, r"Max open files\s+64\s+64")
+        self.assertEqual(f.cmd("NOOP")[0], 200)
+
+    def test_the_network_process_reaches_no_path(self):
+        """The network process needs no path once it runs: it is chrooted
+        into its own /proc/PID/fdinfo, where there is no file of anyone's
+        (not the homes of logins whose account is the run-as user)."""
+        f = self.login("bob", "pw-bob")
+        net, user = session_processes(self.monitor_of(f), want_user=True)
+        root = os.readlink("/proc/%d/root" % net)
+        self.assertEqual(root, "/proc/%d/fdinfo" % net)
+        self.assertEqual([n for n in os.listdir("/proc/%d/root/" % net) if not n.isdigit()], [])
+        # the login works through it: a listing, a download, an upload
+        self.assertIn(b"bob.txt", f.listing("NLST")[2])
+        self.assertEqual(f.retr("bob.txt")[2], b"bob's file\n")
+        self.assertEqual(f.stor("net-root.txt", b"n")[0], 226)
         self.assertEqual(f.cmd("NOOP")[0], 200)
 
     def test_no_hash_or_password_in_the_user_process(self):
@@ -446,6 +536,95 @@ class Identities(unittest.TestCase):
         code, text = f.cmd("SIZE bob.txt")
         self.assertEqual(code, 421, text)
         self.srv.log.wait_for(lambda l: "user process of bob was killed by signal 31" in l)
+
+    # a user process someone of its uid stops (SIGSTOP) or that hangs
+
+    def stopped_session(self):
+        """A session of bob on a server with a 2 s idle timeout, whose user
+        process is stopped: (server, client, monitor, user process)."""
+        srv = socket_activate(["127.0.0.1:0"], args=[
+            "--users", self.users, "--login-delay", "0", "--idle-timeout", "2"])
+        self.addCleanup(srv.stop)
+        f = Ftp("127.0.0.1", srv.port)
+        self.addCleanup(f.close)
+        f.login("bob", "pw-bob")
+        self.assertEqual(f.cmd("SIZE bob.txt")[0], 213)
+        monitor = self.monitor_of(f, srv)
+        net, user = session_processes(monitor, want_user=True)
+        # left stopped, it would block the server's stop: killed at the end
+        self.addCleanup(lambda: gone(user) or os.kill(user, signal.SIGKILL))
+        os.kill(user, signal.SIGSTOP)
+        deadline = time.monotonic() + TIMEOUT
+        while proc_status(user)["State"].split()[0] != "T":
+            self.assertLess(time.monotonic(), deadline)
+            time.sleep(0.01)
+        return srv, f, monitor, user
+
+    def assert_gone(self, *pids):
+        deadline = time.monotonic() + TIMEOUT
+        while not all(gone(p) for p in pids):
+            self.assertLess(time.monotonic(), deadline, [(p, gone(p)) for p in pids])
+            time.sleep(0.02)
+
+    def test_a_stopped_user_process_ends_the_session_in_time(self):
+        srv, f, monitor, user = self.stopped_session()
+        start = time.monotonic()
+        code, text = f.cmd("SIZE bob.txt")   # no answer: lost after the idle timeout
+        self.assertEqual(code, 421, text)
+        self.assertLess(time.monotonic() - start, TIMEOUT / 2)
+        # the monitor does not wait for ever for it either: it ends it
+        self.assert_gone(user, monitor)
+        srv.log.wait_for(lambda l: "the file process failed: Connection timed out" in l)
+
+    def test_a_stopped_user_process_does_not_hold_the_monitor(self):
+        for how in ("QUIT", "REIN", "LIST"):
+            srv, f, monitor, user = self.stopped_session()
+            if how == "REIN":   # the monitor ends it and answers: a new login works
+                self.assertEqual(f.cmd("REIN")[0], 220)
+                self.assert_gone(user)
+                f.login("bob", "pw-bob")
+                self.assertEqual(f.cmd("SIZE bob.txt")[0], 213)
+                self.assertEqual(f.cmd("QUIT")[0], 221)
+            elif how == "LIST":
+                self.addCleanup(f.pasv().close)
+                self.assertEqual(f.cmd("LIST")[0], 421)
+            else:
+                self.assertEqual(f.cmd("QUIT")[0], 221)
+            self.assert_gone(user, monitor)
+
+    def test_a_killed_user_process_leaves_no_temporary_file(self):
+        """SIGKILL (or its filter) gives the user process no chance to undo
+        an upload: the monitor has a process of its account remove the
+        temporary file it wrote down; the old file stays whole."""
+        with open(os.path.join(self.bob_home, "kept.txt"), "w") as fh:
+            fh.write("old content")
+        os.chown(os.path.join(self.bob_home, "kept.txt"), self.uid, self.gid)
+        f = self.login("bob", "pw-bob")
+        d = f.pasv()
+        self.addCleanup(d.close)
+        self.assertEqual(f.cmd("STOR kept.txt")[0], 150)
+        d.sendall(b"y" * 10000)
+
+        def temporary():
+            return [n for n in os.listdir(self.bob_home) if n.startswith(".sockftpd-upload.")]
+        deadline = time.monotonic() + TIMEOUT
+        while not temporary():
+            self.assertLess(time.monotonic(), deadline, "no temporary file appeared")
+            time.sleep(0.01)
+        monitor = self.monitor_of(f)
+        net, user = session_processes(monitor, want_user=True)
+        os.kill(user, signal.SIGKILL)
+        d.close()   # the upload ends: the session finds its user process gone
+        try:
+            while f.reply()[0] < 400:
+                pass
+        except (EOFError, ConnectionResetError):
+            pass
+        self.assert_gone(user, monitor)
+        self.assertEqual(temporary(), [])
+        with open(os.path.join(self.bob_home, "kept.txt")) as fh:
+            self.assertEqual(fh.read(), "old content")
+        self.srv.log.wait_for(lambda l: "its upload's temporary file /.sockftpd-upload." in l)
 
     # a network process taken over
 
@@ -526,6 +705,19 @@ class Identities(unittest.TestCase):
         self.assertNotIn("alive", by)
         self.assertEqual(code, 1)
 
+    def test_taken_over_opens_only_regular_files(self):
+        """FOP_OPEN_READ hands back a regular file only: not a directory
+        (which the network process could list or walk from), nor a FIFO."""
+        fifo = os.path.join(self.carol_home, "a-fifo")
+        if not os.path.exists(fifo):
+            os.mkfifo(fifo)
+            os.chown(fifo, self.num, self.num)
+        code, steps, log = self.probe("open_not_a_file")
+        opened = {s["path"]: (s["err"], s["fds"]) for s in steps if s["step"] == "open"}
+        self.assertEqual(opened, {"/": (21, 0), "/a-fifo": (19, 0),
+                                  "/mine.txt": (0, 1)}, log)
+        self.assertEqual(code, 0, log)
+
     def test_taken_over_user_process_keeps_its_rules(self):
         code, steps, log = self.probe("user_process_rules")
         self.assertTrue([s for s in steps if s["step"] == "unnormalized"][0]["eof"], log)
@@ -534,10 +726,26 @@ class Identities(unittest.TestCase):
         self.assertIn("a message that is not a request", log)
         self.assertEqual(code, 0)
 
+    def test_taken_over_a_lingering_socket_does_not_hold_the_monitor(self):
+        """A socket sent to the monitor with SO_LINGER (15 s) and a send
+        queue nobody drains: refused by the kernel (SO_PASSRIGHTS), or
+        closed without lingering; the session ends at once either way."""
+        start = time.monotonic()
+        code, steps, log = self.probe("lingering")
+        took = time.monotonic() - start
+        self.assertLess(took, 10, (steps, log))
+        if [s["step"] for s in steps] != ["sent", "refused"]:
+            self.assertEqual([s["step"] for s in steps], ["sent"], (steps, log))
+            self.assertIn("a descriptor from the network process: ending the session", log)
+            self.assertEqual(code, 1)
+
     def test_taken_over_anything_unexpected_ends_the_session(self):
         for scenario in ("junk", "logout_first", "with_a_descriptor", "oversized",
                          "nul_in_name", "trailing_byte"):
             code, steps, log = self.probe(scenario)
+            if [s["step"] for s in steps] == ["sent", "refused"]:
+                self.assertEqual(scenario, "with_a_descriptor")   # SO_PASSRIGHTS
+                continue
             self.assertEqual([s["step"] for s in steps], ["sent"], (scenario, steps, log))
             self.assertEqual(code, 1, scenario)
             self.assertIn("from the network process: ending the session", log, scenario)

@@ -79,6 +79,41 @@ class Passwd(unittest.TestCase):
         # nothing left beside it
         self.assertEqual(sorted(os.listdir(self.tmp.name)), ["home", "users"])
 
+    def test_mixed_methods_do_not_tell_unknown_names(self):
+        """A file whose first user has a cheap hash (sha512-crypt) and a
+        later one the costly yescrypt: an unknown name costs the costliest
+        method of the file, not the first line's (no timing oracle), and
+        --check-config warns about the mix."""
+        self.ok("--sha512", "add", "fast", self.home, "rw", password="f")
+        self.ok("add", "slow", self.home, "rw", password="s")
+        srv = socket_activate(["127.0.0.1:0"], args=["--users", self.file,
+                                                     "--login-delay", "0"])
+        self.addCleanup(srv.stop)
+
+        def failed_login(user):
+            f = Ftp("127.0.0.1", srv.port)
+            try:
+                f.cmd("USER " + user)
+                start = time.monotonic()
+                self.assertEqual(f.cmd("PASS wrong")[0], 530)
+                return time.monotonic() - start
+            finally:
+                f.close()
+
+        # interleaved, the fastest of five each: a busy machine slows
+        # them all alike
+        times = {"slow": [], "nobody-of-that-name": [], "fast": []}
+        for _ in range(5):
+            for user in times:
+                times[user].append(failed_login(user))
+        slow, unknown, fast = (min(times[u]) for u in times)
+        self.assertGreater(slow, 4 * fast, "yescrypt should cost more than sha512-crypt")
+        # before: the first line's method, sha512-crypt (unknown ~ fast)
+        self.assertGreater(unknown, slow / 4, (unknown, slow, fast))
+        r = subprocess.run([SOCKFTPD, "--check-config", "--users", self.file],
+                           capture_output=True, timeout=TIMEOUT)
+        self.assertIn(b"the hashes mix methods", r.stdout)
+
     def test_accounts(self):
         """account NAME ACCOUNT: a system user or uid=,gid= after the mode,
         - for the default; root refused; a root start logs in with it (the

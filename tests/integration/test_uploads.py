@@ -180,6 +180,10 @@ class Uploads(unittest.TestCase):
             self.assertLess(time.monotonic(), deadline, "no temporary file appeared")
             time.sleep(0.01)
         pid = self.session_pid()
+        # data again just before the signal: on a busy machine the waits
+        # above may outlast --data-timeout 1, and a stalled upload ends by
+        # itself (426) before any stop
+        d.sendall(b"y" * 1000)
         os.kill(pid, 15)  # what systemctl stop sends
         # the session ends; with a monitor, the network process may still
         # say why (421) when it sees its user process go first

@@ -80,8 +80,11 @@ class FilterGen(unittest.TestCase):
                 self.assertNotRegex(text, r"\* +%s[= (:]" % name, (arch, name))
             for name in ("sendmsg", "recvmsg", "openat2", "fchmodat2"):
                 self.assertRegex(text, r"\* +%s[= (:]" % name, (arch, name))
+            # no set-id file: openat with a mode check, openat2 refused
+            self.assertRegex(text, r"\* +openat2: fails with ENOSYS", arch)
         session = gen("native").stdout.decode()
         self.assertRegex(session, r"\* +socket[= (]")
+        self.assertRegex(session, r"\* +openat2=")
         self.assertNotEqual(program(gen("--files", "native").stdout.decode()), program(session))
 
     def test_unknown_architecture_fails(self):

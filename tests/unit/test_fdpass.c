@@ -6,6 +6,8 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <netinet/in.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "fdpass.h"
@@ -116,4 +118,59 @@ Test(fdpass, the_end)
 	sv[0] = -1;
 	cr_assert_eq(fdpass_recv(sv[1], buf, sizeof(buf), &fd), 0);
 	cr_assert_eq(fd, -1);
+}
+
+/* A TCP socket whose close() would block for its linger time: SO_LINGER
+ * on, and a send queue its peer (which never reads) does not drain.  Its
+ * peer in *peer, its listener in *lst. */
+static int lingering(int secs, int *peer, int *lst)
+{
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	socklen_t len = sizeof(a);
+	struct linger l = {.l_onoff = 1, .l_linger = secs};
+	int small = 4096, c;
+	static char junk[65536];
+
+	*lst = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	cr_assert_geq(*lst, 0);
+	setsockopt(*lst, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small));
+	cr_assert_eq(bind(*lst, (struct sockaddr *)&a, sizeof(a)), 0);
+	cr_assert_eq(listen(*lst, 1), 0);
+	cr_assert_eq(getsockname(*lst, (struct sockaddr *)&a, &len), 0);
+	c = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	setsockopt(c, SOL_SOCKET, SO_SNDBUF, &small, sizeof(small));
+	cr_assert_eq(connect(c, (struct sockaddr *)&a, sizeof(a)), 0);
+	*peer = accept4(*lst, NULL, NULL, SOCK_CLOEXEC);
+	cr_assert_geq(*peer, 0);
+	while (send(c, junk, sizeof(junk), MSG_DONTWAIT) > 0)
+		;
+	cr_assert_eq(setsockopt(c, SOL_SOCKET, SO_LINGER, &l, sizeof(l)), 0);
+	return c;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* The monitor (defuse on) closes a descriptor it did not ask for at once,
+ * even a socket set to linger for 20 s; a pipe is closed just the same. */
+Test(fdpass, dropped_socket_does_not_linger)
+{
+	int peer, lst, c = lingering(20, &peer, &lst), p[2];
+	double start = now_s();
+
+	fdpass_defuse(true);
+	fdpass_drop(c);
+	cr_expect_lt(now_s() - start, 2.0, "close lingered %.1f s", now_s() - start);
+	cr_assert_eq(pipe2(p, O_CLOEXEC), 0);
+	fdpass_drop(p[0]);
+	cr_expect_eq(fcntl(p[0], F_GETFD), -1);
+	close(p[1]);
+	close(peer);
+	close(lst);
+	fdpass_defuse(false);
 }

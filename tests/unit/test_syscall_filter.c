@@ -588,3 +588,61 @@ Test(syscall_filter, files_filter_allows_file_work)
 	st = under_files_filter(do_session_things);
 	cr_assert(WIFSIGNALED(st) && WTERMSIG(st) == SIGSYS, "status %d", st);
 }
+
+/* A taken-over user process cannot make a set-id file of its account:
+ * openat with a set-id mode kills, openat2 (whose mode a filter cannot
+ * read) fails with ENOSYS, and a plain openat still works. */
+static void files_setuid_openat(void)
+{
+	syscall(SYS_openat, dirfd_, "suid", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 06755);
+	_exit(3);
+}
+
+static void files_setgid_openat(void)
+{
+	syscall(SYS_openat, dirfd_, "sgid", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 02755);
+	_exit(3);
+}
+
+static void files_openat2(void)
+{
+	struct open_how how;
+
+	memset(&how, 0, sizeof(how));
+	how.flags = O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC;
+	how.mode = 06755;
+	if (syscall(SYS_openat2, dirfd_, "suid2", &how, sizeof(how)) >= 0)
+		_exit(1);
+	_exit(errno == ENOSYS ? 0 : 2);
+}
+
+static void files_plain_openat(void)
+{
+	int fd = (int)syscall(SYS_openat, dirfd_, "plain",
+			      O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+
+	_exit(fd >= 0 ? 0 : 1);
+}
+
+Test(syscall_filter, files_filter_makes_no_set_id_file)
+{
+	struct stat st;
+	int st_;
+
+#if defined(__SANITIZE_ADDRESS__)
+	cr_skip_test("sanitizer runtimes make calls a session does not");
+#endif
+	make_dir();
+	st_ = under_files_filter(files_setuid_openat);
+	cr_expect(WIFSIGNALED(st_) && WTERMSIG(st_) == SIGSYS, "set-uid openat: status %d", st_);
+	st_ = under_files_filter(files_setgid_openat);
+	cr_expect(WIFSIGNALED(st_) && WTERMSIG(st_) == SIGSYS, "set-gid openat: status %d", st_);
+	st_ = under_files_filter(files_openat2);
+	cr_expect(WIFEXITED(st_) && WEXITSTATUS(st_) == 0, "openat2: status %d", st_);
+	st_ = under_files_filter(files_plain_openat);
+	cr_expect(WIFEXITED(st_) && WEXITSTATUS(st_) == 0, "plain openat: status %d", st_);
+	cr_expect(fstatat(dirfd_, "suid", &st, 0) < 0 && fstatat(dirfd_, "sgid", &st, 0) < 0 &&
+		  fstatat(dirfd_, "suid2", &st, 0) < 0, "a set-id file was made");
+	unlinkat(dirfd_, "plain", 0);
+	remove_dir();
+}

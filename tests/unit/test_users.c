@@ -188,3 +188,21 @@ Test(users, accounts_format_as_parsed)
 	cr_assert_null(users_parse_account("", 0, &e));
 	cr_assert_eq(e.account, ACCOUNT_DEFAULT);
 }
+
+/* An unknown name is checked against the costliest hash of the file. */
+Test(users, hash_cost_orders_the_methods)
+{
+	const char *y = "$y$j9T$salt$hash", *b = "$2b$12$abcdefghijklmnopqrstuv", *s6 = "$6$s$h",
+		   *s5 = "$5$s$h", *md5 = "$1$s$h", *des = "abcdefghijklm";
+
+	cr_expect_gt(users_hash_cost(y), users_hash_cost(b));
+	cr_expect_gt(users_hash_cost(b), users_hash_cost(s6));
+	cr_expect_gt(users_hash_cost(s6), users_hash_cost(s5));
+	cr_expect_gt(users_hash_cost(s5), users_hash_cost(md5));
+	cr_expect_gt(users_hash_cost(md5), users_hash_cost(des));
+	cr_expect_eq(users_hash_cost("!$y$j9T$salt$hash"), users_hash_cost(y));
+	cr_expect_eq(users_hash_cost("$gy$j9T$s$h"), users_hash_cost(y));
+	cr_expect_str_eq(users_hash_method(y), "yescrypt");
+	cr_expect_str_eq(users_hash_method("!$6$s$h"), "sha512-crypt");
+	cr_expect_str_eq(users_hash_method(des), "DES");
+}
