@@ -1,5 +1,6 @@
 """The systemd units (FTP: sockftpd.socket and sockftpd@.service; implicit
-FTPS: sockftpd-ftps.socket and sockftpd-ftps@.service) pass systemd-analyze
+FTPS: sockftpd-ftps.socket and sockftpd-ftps@.service; listener mode:
+sockftpd-listener.socket and .service) pass systemd-analyze
 verify (with ExecStart pointed at the built binary, since verify checks that
 it exists) and security, the two pairs differ only where they must, and the
 sysusers.d file creates the user they run as.  (tests/systemd/ runs them
@@ -17,7 +18,8 @@ from harness import SOCKFTPD, TIMEOUT, main  # noqa: E402
 
 UNITS = os.environ.get("SOCKFTPD_UNITS", "")
 PAIRS = (("sockftpd.socket", "sockftpd@.service"),
-         ("sockftpd-ftps.socket", "sockftpd-ftps@.service"))
+         ("sockftpd-ftps.socket", "sockftpd-ftps@.service"),
+         ("sockftpd-listener.socket", "sockftpd-listener.service"))
 
 
 def read_unit(name):
@@ -91,8 +93,29 @@ class Units(unittest.TestCase):
         self.assertEqual([x for x in ftps if x not in own],
                          [x for x in ftp if not x[1].startswith(("Description=", "ExecStart="))])
 
+    def test_listener_units(self):
+        sock = read_unit("sockftpd-listener.socket")
+        for line in ("ListenStream=21", "BindIPv6Only=both", "Accept=no",
+                     "Conflicts=sockftpd.socket", "After=sockftpd.socket"):
+            self.assertIn("\n%s\n" % line, sock)
+        svc = settings(read_unit("sockftpd-listener.service"))
+        ftp = settings(read_unit("sockftpd@.service"))
+        # the sessions' walls, all of them, and what a unit holding every
+        # session needs on top of (after) them
+        own = [l for _, l in svc if (_, l) not in ftp]
+        self.assertEqual(own, [
+            "Description=sockftpd FTP listener", "Requires=sockftpd-listener.socket",
+            "After=sockftpd-listener.socket",
+            "ExecStart=%s $SOCKFTPD_OPTIONS $SOCKFTPD_LISTENER_OPTIONS" %
+            re.search(r"ExecStart=(\S+)", read_unit("sockftpd@.service")).group(1),
+            "KillMode=mixed", "TimeoutStopSec=90", "LimitNOFILE=1024", "LimitNPROC=infinity",
+            "TasksMax=4096", "Restart=on-failure", "Also=sockftpd-listener.socket"])
+        self.assertEqual([x for x in ftp if x in svc],
+                         [x for x in ftp if not x[1].startswith(
+                             ("Description=", "ExecStart=", "CollectMode="))])
+
     def test_service_exposure_is_low(self):
-        for name in ("sockftpd@.service", "sockftpd-ftps@.service"):
+        for name in ("sockftpd@.service", "sockftpd-ftps@.service", "sockftpd-listener.service"):
             with tempfile.TemporaryDirectory() as d:
                 shutil.copy(os.path.join(UNITS, name), d)
                 r = subprocess.run(["systemd-analyze", "security", "--offline=yes", name],
