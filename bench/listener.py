@@ -3,7 +3,7 @@
 at 1, 4 and 8 client loops; idle sessions in listener mode with their memory.
 
     bench/listener.py [BUILD_DIR] [--seconds S] [--rounds R] [--loops 1,4,8]
-                      [--idle N[,N...]]
+                      [--idle N[,N...]] [--idle-modes fork,fork+exec] [--no-rates]
 
 A session is bench/sessions.py's shortest one: connect, read the 220, QUIT,
 read the 221 and the end of the connection.  Each client loop is a process
@@ -162,6 +162,8 @@ def main():
     ap.add_argument("--loops", default="1,4,8")
     ap.add_argument("--idle", default="1000")
     ap.add_argument("--no-rates", action="store_true")
+    ap.add_argument("--idle-modes", default="fork,fork+exec",
+                    help="which listener modes the idle sessions are measured in")
     args = ap.parse_args()
     bin_ = os.path.join(os.path.abspath(args.build), "src", "sockftpd")
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
@@ -215,7 +217,8 @@ def main():
                 secs, n = cpu[name]
                 print("  %-22s %6.2f ms  (%d sessions)" % (name, secs / n * 1000, n))
         for n in [int(x) for x in args.idle.split(",") if x]:
-            for name in ("listener, fork", "listener, fork+exec"):
+            for mode in args.idle_modes.split(","):
+                name = "listener, " + mode
                 p = start(name, bin_, anon, stubs)
                 try:
                     pss, ok, opened = idle(p, n)

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -61,6 +62,7 @@ struct listener {
 	struct admission adm;
 	struct adm_source *sources;
 	struct kid *kids;
+	size_t sources_size, kids_size;  /* bytes mapped */
 	size_t nkids;
 	/* accepting paused (descriptors or processes ran out) until resume_ms */
 	bool paused;
@@ -72,6 +74,25 @@ struct listener {
 	uint64_t deadline_ms;
 	struct quiet quiet[4];     /* per enum adm_verdict */
 };
+
+/* A table of its own pages, which a fork does not copy: the session gets
+ * zeroes there (MADV_WIPEONFORK, Linux 4.14; without it, the copy is
+ * unmapped at once). */
+static void *table(size_t bytes)
+{
+	void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return NULL;
+	madvise(p, bytes, MADV_WIPEONFORK);
+	return p;
+}
+
+static void unmap(void *p, size_t bytes)
+{
+	if (p)
+		munmap(p, bytes);
+}
 
 static uint64_t now_ms(void)
 {
@@ -218,8 +239,10 @@ static int become_session(struct listener *l, int conn)
 	}
 	if (l->exe_fd >= 0)
 		close(l->exe_fd);
-	free(l->kids);
-	free(l->sources);
+	/* other clients' addresses are none of this session's business:
+	 * wiped on fork (MADV_WIPEONFORK), and unmapped */
+	unmap(l->kids, l->kids_size);
+	unmap(l->sources, l->sources_size);
 	free(l->exec_argv);
 	return LISTENER_SESSION;
 }
@@ -427,8 +450,10 @@ static int setup(struct listener *l, const struct activation *act, int argc, cha
 	size_t cap = (size_t)cfg->max_sessions + ADMISSION_SPARE;
 	sigset_t set;
 
-	l->sources = calloc(cap, sizeof(*l->sources));
-	l->kids = calloc(cfg->max_sessions, sizeof(*l->kids));
+	l->sources_size = cap * sizeof(*l->sources);
+	l->kids_size = cfg->max_sessions * sizeof(*l->kids);
+	l->sources = table(l->sources_size);
+	l->kids = table(l->kids_size);
 	l->exec_argv = calloc((size_t)argc + 1, sizeof(char *));
 	if (!l->sources || !l->kids || !l->exec_argv) {
 		snprintf(err, errcap, "out of memory for %u sessions", cfg->max_sessions);
@@ -470,8 +495,8 @@ static void cleanup(struct listener *l)
 		close(l->sigfd);
 	if (l->exe_fd >= 0)
 		close(l->exe_fd);
-	free(l->kids);
-	free(l->sources);
+	unmap(l->kids, l->kids_size);
+	unmap(l->sources, l->sources_size);
 	free(l->exec_argv);
 }
 
