@@ -35,6 +35,7 @@ import argparse
 import multiprocessing
 import os
 import re
+import selectors
 import resource
 import socket
 import statistics
@@ -124,7 +125,8 @@ def start(name, bin_, anon, stubs):
 
 
 def idle(prog, n):
-    """PSS per idle session (KiB), and whether every one answered NOOP."""
+    """PSS per idle session (KiB), how many answered NOOP, how many closed,
+    how many were still silent after 120 s, and the seconds opening took."""
     sources = ["127.0.0.%d" % (2 + i % 200) for i in range(n)]
     t0 = time.monotonic()
     socks = sb.open_idle([prog.addr], n, sources)
@@ -137,18 +139,28 @@ def idle(prog, n):
             time.sleep(0.05)
         pids = prog.sessions()
         pss = sum(sb.pss_kib(p) for p in pids) / len(pids)
+        print("  %d sessions, PSS %.0f KiB each; NOOP to every one..." % (len(pids), pss),
+              flush=True)
+        sel = selectors.DefaultSelector()
+        got = {}
         for s in socks:
             s.sendall(b"NOOP\r\n")
-        ok = 0
-        for s in socks:
-            buf = b""
-            while b"\r\n" not in buf:
+            s.setblocking(False)
+            sel.register(s, selectors.EVENT_READ)
+            got[s] = b""
+        ok = closed = 0
+        deadline = time.monotonic() + 120
+        while got and time.monotonic() < deadline:
+            for key, _ in sel.select(1.0):
+                s = key.fileobj
                 chunk = s.recv(512)
-                if not chunk:
-                    break
-                buf += chunk
-            ok += buf.startswith(b"200 ")
-        return pss, ok, opened
+                got[s] += chunk
+                if not chunk or b"\r\n" in got[s]:
+                    ok += got[s].startswith(b"200 ")
+                    closed += not chunk
+                    sel.unregister(s)
+                    del got[s]
+        return pss, ok, closed, len(got), opened
     finally:
         for s in socks:
             s.close()
@@ -221,10 +233,11 @@ def main():
                 name = "listener, " + mode
                 p = start(name, bin_, anon, stubs)
                 try:
-                    pss, ok, opened = idle(p, n)
+                    pss, ok, closed, silent, opened = idle(p, n)
                     print("%s: %d idle sessions (opened in %.1f s), PSS %.0f KiB each "
-                          "(%.0f MiB in all), %d of %d answered NOOP" %
-                          (name, n, opened, pss, pss * n / 1024, ok, n), flush=True)
+                          "(%.0f MiB in all), %d of %d answered NOOP (%d closed, %d silent "
+                          "after 120 s)" % (name, n, opened, pss, pss * n / 1024, ok, n,
+                                            closed, silent), flush=True)
                 finally:
                     p.stop()
 

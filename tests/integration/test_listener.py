@@ -255,6 +255,39 @@ class Modes:
         srv.log.wait_for(lambda l: "Accepting again" in l)
         self.assertEqual(sum("accept: Too many open files" in l for l in srv.log.lines), 1)
 
+    def test_failed_fork(self):
+        # a pids cgroup that holds the listener alone: its forks fail
+        # (EAGAIN), as when the system or a unit's TasksMax= runs out
+        base = "/sys/fs/cgroup/pids"
+        if os.geteuid() != 0 or not os.access(os.path.join(base, "cgroup.procs"), os.W_OK):
+            self.skipTest("needs root and a writable cgroup v1 pids hierarchy")
+        cg = tempfile.mkdtemp(prefix="sockftpd-test-", dir=base)
+
+        def remove():
+            # after the server's cleanup (registered later, run earlier):
+            # its processes are gone once the cgroup is empty
+            with open(os.path.join(cg, "cgroup.procs")) as fh:
+                wait_until(lambda: not fh.seek(0) and not fh.read().split(),
+                           "the test's cgroup empty")
+            os.rmdir(cg)
+        self.addCleanup(remove)
+        srv = self.start("--listen", "127.0.0.1:0", "--max-startups", "0")
+        with open(os.path.join(cg, "pids.max"), "w") as fh:
+            fh.write("1")
+        with open(os.path.join(cg, "cgroup.procs"), "w") as fh:
+            fh.write(str(srv.proc.pid))
+        for _ in range(2):
+            s, line = greeting(srv.port)
+            s.close()
+            self.assertEqual(line, b"421 Cannot start a session now; try again later.\r\n")
+        srv.log.wait_for(lambda l: "fork: Resource temporarily unavailable" in l)
+        with open(os.path.join(cg, "pids.max"), "w") as fh:
+            fh.write("max")
+        got, _ = seed_session("127.0.0.1", srv.port, socket.AF_INET)
+        self.assertEqual(got, SEED_EXPECT)
+        srv.log.wait_for(lambda l: "Sessions start again" in l)
+        self.assertEqual(sum("fork: Resource" in l for l in srv.log.lines), 1)
+
     def test_sigterm_drains(self):
         srv = self.start("--listen", "127.0.0.1:0")
         f = Ftp("127.0.0.1", srv.port)
