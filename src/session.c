@@ -157,6 +157,11 @@ int session_run(struct session *s)
 {
 	int status = 0;
 
+	/* The seam for the PROXY protocol (issue 11, point 3): its header is
+	 * read here, by the session in every mode (the listener reads no
+	 * client byte), before the implicit TLS handshake and the greeting,
+	 * and the address it names replaces s->peer before anything logs or
+	 * checks it. */
 	log_set_client(&s->peer);
 	endpoint_format(&s->peer, s->who, sizeof(s->who));
 	s->login_deadline = deadline_in((long long)s->cfg->login_timeout * 1000);
