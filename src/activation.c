@@ -20,6 +20,8 @@ const char *activation_mode_name(enum activation_mode m)
 	case ACTIVATION_SYSTEMD: return "systemd";
 	case ACTIVATION_INETD: return "inetd";
 	case ACTIVATION_PIPE: return "pipe";
+	case ACTIVATION_LISTEN: return "systemd, listening";
+	case ACTIVATION_LISTENED: return "listener";
 	}
 	return "?";
 }
@@ -74,16 +76,19 @@ static int from_systemd(struct activation *a, char *err, size_t errcap)
 	}
 	if (fds.n == 0)
 		return 0;
+	if (fds.listening_all) {
+		/* Accept=no: listener mode (listener.c) */
+		a->mode = ACTIVATION_LISTEN;
+		a->listen_first = SD_LISTEN_FDS_START;
+		a->listen_n = fds.n;
+		a->in_fd = a->out_fd = -1;
+		return 1;
+	}
 	if (fds.n > 1) {
 		snprintf(err, errcap,
-			 "systemd passed %d file descriptors; sockftpd serves one connection: "
-			 "use a socket unit with Accept=yes", fds.n);
-		return -1;
-	}
-	if (fds.listening > 0) {
-		snprintf(err, errcap,
-			 "systemd passed a listening socket (fd %d); sockftpd serves one "
-			 "connection: set Accept=yes in the socket unit", SD_LISTEN_FDS_START);
+			 "systemd passed %d file descriptors that are not all listening "
+			 "sockets: use a socket unit with Accept=yes (one connection) or "
+			 "Accept=no (listening sockets only)", fds.n);
 		return -1;
 	}
 	if (fds.connected <= 0) {
@@ -131,7 +136,8 @@ static int from_stdio(struct activation *a, char *err, size_t errcap)
 		snprintf(err, errcap, "standard input is not a stream socket");
 		return -1;
 	}
-	a->mode = ACTIVATION_INETD;
+	a->mode = getenv(ACTIVATION_LISTENER_ENV) ? ACTIVATION_LISTENED : ACTIVATION_INETD;
+	unsetenv(ACTIVATION_LISTENER_ENV);
 	endpoints(a, 0);
 	return 0;
 }

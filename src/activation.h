@@ -7,10 +7,15 @@
 
 #include "address.h"
 
+/* Set by the listener for the sessions it starts (only the log tells). */
+#define ACTIVATION_LISTENER_ENV "SOCKFTPD_LISTENER"
+
 enum activation_mode {
 	ACTIVATION_SYSTEMD, /* the one connected socket sd_listen_fds() reports */
 	ACTIVATION_INETD,   /* a connected socket on standard input and output */
 	ACTIVATION_PIPE,    /* standard input is a pipe, file or terminal */
+	ACTIVATION_LISTEN,  /* listening sockets from systemd (Accept=no): listener mode */
+	ACTIVATION_LISTENED, /* a session the listener started: as inetd (fds 0 and 1) */
 };
 
 struct activation {
@@ -22,10 +27,12 @@ struct activation {
 	struct endpoint local;  /* this end of the control connection */
 	struct sockaddr_storage local_sa;  /* the same, for data connections */
 	socklen_t local_len;
+	int listen_first, listen_n;  /* ACTIVATION_LISTEN: fds listen_first.. */
 };
 
-/* Decide, in this order: a systemd-passed socket, a socket on fd 0, a pipe
- * on fd 0.  Returns 0, or -1 with a one-line reason in err (the caller exits
+/* Decide, in this order: systemd-passed listening sockets (all of them
+ * listening: listener mode), a systemd-passed connection, a socket on fd 0, a
+ * pipe on fd 0.  Returns 0, or -1 with a one-line reason in err (the caller exits
  * with status 2: several sockets, a listening socket, closed descriptors). */
 int activation_detect(struct activation *a, char *err, size_t errcap);
 

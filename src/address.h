@@ -20,6 +20,11 @@ struct endpoint {
 int endpoint_from_sockaddr(struct endpoint *ep, const struct sockaddr *sa,
 			   socklen_t len);
 
+/* Parse a listening address: "A.B.C.D:PORT" or "[IPV6]:PORT" (PORT 0 to
+ * 65535, decimal, 0: the kernel picks one).  Fills *sa (len bytes) and
+ * returns 0, or -1 when text is no such address. */
+int address_parse_listen(const char *text, struct sockaddr_storage *sa, socklen_t *len);
+
 /* "127.0.0.1:21", "[::1]:21", or the bare name when there is no port. */
 size_t endpoint_format(const struct endpoint *ep, char *buf, size_t cap);
 

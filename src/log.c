@@ -69,6 +69,10 @@ void log_open(enum log_target t)
 {
 	struct stat st;
 
+	/* opened again (a session forked by the listener): not twice */
+	if (journal_fd >= 0)
+		close(journal_fd);
+	journal_fd = -1;
 	target = t;
 	resolved = 1;
 	if (target == LOG_TARGET_AUTO) {

@@ -15,6 +15,7 @@
 #include "cmd.h"
 #include "conffile.h"
 #include "fileops.h"
+#include "listener.h"
 #include "log.h"
 #include "monitor.h"
 #include "options.h"
@@ -143,6 +144,20 @@ int main(int argc, char *argv[])
 		return 2;
 	}
 	log_open((enum log_target)cfg.log_target);
+	/* Listener mode: in a session's process (fork without exec) the
+	 * connection is on fds 0 and 1 now, and the session goes on as an
+	 * inetd one, with the configuration file read anew. */
+	if (listener_wanted(&cfg, &act)) {
+		status = listener_run(&cfg, &act, argc, argv);
+		if (status != LISTENER_SESSION)
+			return status;
+		if (configure(&cfg, &org, argc, argv, err, sizeof(err)) != OPTIONS_RUN ||
+		    activation_detect(&act, err, sizeof(err)) < 0) {
+			log_msg(LOG_ERR, "error", "%s", err);
+			return 2;
+		}
+		log_open((enum log_target)cfg.log_target);
+	}
 	/* Started as root with virtual users: the root monitor (which never
 	 * reads the network) checks passwords and starts each login's user
 	 * process; the rest of this function is the network process's. */

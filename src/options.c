@@ -1,6 +1,7 @@
 /* options.c - the option table and its parser (pure). */
 #include "options.h"
 
+#include "address.h"
 #include "cidr.h"
 #include "hostport.h"
 
@@ -24,6 +25,7 @@ enum option_kind {
 	KIND_NAME,     /* a non-empty word */
 	KIND_FILE,     /* an absolute path, or a credential's name (no '/') */
 	KIND_NETS,     /* address blocks, "CIDR[,CIDR...]" (cidr.h) */
+	KIND_LISTEN,   /* ADDR:PORT or [ADDR]:PORT, repeatable (an array and its count) */
 };
 
 struct option_def {
@@ -224,6 +226,50 @@ static const struct option_def option_table[] = {
 	 ".BR \\-\\-users ,\nthe network process), and the account of virtual users\n"
 	 "whose line names none.\n"
 	 "A missing user, or root, is a start-up error (exit status 2)."},
+	{.name = "listen", .kind = KIND_LISTEN, .offset = F(listen), .arg = "ADDR:PORT",
+	 .cmdline_only = true,
+	 .help = "listener mode: accept on ADDR:PORT ([ADDR]:PORT for IPv6; repeatable)",
+	 .man = "Listener mode (see\n.BR \"LISTENER MODE\" ):\n"
+	 "listen on\n.I ADDR:PORT\n(IPv4, e.g.\n.BR 0.0.0.0:21 )\nor\n.I [ADDR]:PORT\n"
+	 "(IPv6, e.g.\n.BR [::]:21 ,\nwhich accepts IPv6 only), and start one session per\n"
+	 "connection; up to 16 addresses.\n"
+	 "Port 0 lets the kernel pick one; the log line\n.B Listening on\nnames it.\n"
+	 "Listening sockets that systemd passes (a socket unit with\n.BR Accept=no )\n"
+	 "select this mode as well."},
+	{.name = "listen-exec", .kind = KIND_CHOICE, .offset = F(listen_exec),
+	 .choices = "no|yes", .def = "yes", .bare = "yes", .arg = "no|yes",
+	 .cmdline_only = true,
+	 .help = "listener mode: each session re-executes sockftpd (fresh ASLR) or is a fork",
+	 .man = "In listener mode, each session is a fork of the listener that executes\n"
+	 "sockftpd anew\n(.BR yes :\n"
+	 "its own address-space layout and stack canary, as under inetd), or a fork\n"
+	 "alone\n(.BR no :\nfaster, but every session shares the listener's layout; see\n"
+	 ".BR \"LISTENER MODE\" )."},
+	{.name = "max-sessions", .kind = KIND_UINT, .offset = F(max_sessions), .min = 1,
+	 .max = 100000, .def = "1000", .arg = "N", .cmdline_only = true,
+	 .help = "listener mode: at most N sessions at once (default 1000)",
+	 .man = "In listener mode, at most N sessions run at once; a connection beyond them\n"
+	 "gets 421 and is closed."},
+	{.name = "max-per-ip", .kind = KIND_UINT, .offset = F(max_per_ip), .max = 100000,
+	 .def = "50", .arg = "N", .cmdline_only = true,
+	 .help = "listener mode: at most N sessions per client address (0: no limit; default 50)",
+	 .man = "In listener mode, at most N sessions of one client address (an IPv6\n"
+	 "client's /64) run at once; a connection beyond them gets 421 and is\n"
+	 "closed.\n0 sets no limit."},
+	{.name = "max-startups", .kind = KIND_UINT, .offset = F(max_startups), .max = 1000000,
+	 .def = "120", .arg = "N", .cmdline_only = true,
+	 .help = "listener mode: a client address starts at most N sessions a minute (default 120)",
+	 .man = "In listener mode, each client address (an IPv6 client's /64) may start N\n"
+	 "sessions at once, and one more each 60/N seconds after that; beyond that a\n"
+	 "connection gets 421 and is closed.\n"
+	 "A session that crashes costs its address a whole minute of starts.\n"
+	 "0 sets no limit."},
+	{.name = "drain-timeout", .kind = KIND_UINT, .offset = F(drain_timeout), .max = 86400,
+	 .unit = "seconds", .def = "60", .arg = "SECONDS", .cmdline_only = true,
+	 .help = "listener mode: after SIGTERM, wait this long for sessions to end (default 60)",
+	 .man = "In listener mode, SIGTERM stops the accepting at once and waits this long\n"
+	 "for the running sessions to end; then they get SIGTERM (an upload in\n"
+	 "progress is undone) and the listener exits."},
 };
 
 #undef F
@@ -291,6 +337,10 @@ static void bad_value(const struct option_def *o, const char *v, char *err, size
 	case KIND_NETS:
 		snprintf(err, errcap, "--%s: '%.200s' is not a list of at most %d addresses or "
 			 "address blocks (192.0.2.0/24,2001:db8::/32)", o->name, v, CIDR_LIST_MAX);
+		break;
+	case KIND_LISTEN:
+		snprintf(err, errcap, "--%s: '%.100s' is not ADDRESS:PORT (IPv4) or [ADDRESS]:PORT "
+			 "(IPv6), or more than %d of them", o->name, v, LISTEN_MAX);
 		break;
 	case KIND_RANGE:
 		snprintf(err, errcap, "--%s: '%.100s' is not LO-HI with 1024 <= LO <= HI <= 65535",
@@ -370,6 +420,15 @@ static int apply(struct config *cfg, const struct option_def *o, const char *v, 
 			break;
 		*(const char **)field(cfg, o) = v;
 		return 0;
+	case KIND_LISTEN: {
+		struct sockaddr_storage ss;
+		socklen_t len;
+
+		if (cfg->listen_count >= LISTEN_MAX || address_parse_listen(v, &ss, &len) < 0)
+			break;
+		cfg->listen[cfg->listen_count++] = v;
+		return 0;
+	}
 	}
 	bad_value(o, v, err, errcap);
 	return -1;
@@ -497,6 +556,39 @@ enum options_result options_parse(struct config *cfg, struct origins *org, int a
 	return check ? OPTIONS_CHECK : OPTIONS_RUN;
 }
 
+int options_strip_listen(int argc, char *const argv[], char *out[])
+{
+	int i, n = 0;
+
+	if (argc > 0)
+		out[n++] = argv[0];
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const struct option_def *o = NULL;
+		const char *eq = NULL;
+		size_t len;
+
+		if (a[0] == '-' && a[1] == '-' && a[2] != '\0') {
+			eq = strchr(a + 2, '=');
+			len = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
+			o = find(a + 2, len, 0);
+		} else if (a[0] == '-' && a[1] != '\0' && a[1] != '-' && a[2] == '\0') {
+			o = find(NULL, 0, a[1]);
+		}
+		if (o && o->kind == KIND_LISTEN) {
+			if (!eq)
+				i++;  /* its value */
+			continue;
+		}
+		out[n++] = argv[i];
+		/* the value of an option that takes the next argument */
+		if (o && takes_value(o) && !eq && !o->bare && i + 1 < argc)
+			out[n++] = argv[++i];
+	}
+	out[n] = NULL;
+	return n;
+}
+
 /* Append to buf (cap bytes, len used); returns the new length, never more
  * than cap - 1. */
 static size_t put(char *buf, size_t cap, size_t len, const char *fmt, ...)
@@ -527,7 +619,9 @@ size_t options_usage(char *buf, size_t cap)
 	len = put(buf, cap, 0, "Usage: sockftpd [OPTION]...\n"
 		  "Serve one FTP control connection and exit. The connection is the\n"
 		  "socket systemd passes (Accept=yes), else standard input and output\n"
-		  "(inetd, xinetd, or a pipe for a scripted session).\n\nOptions:\n");
+		  "(inetd, xinetd, or a pipe for a scripted session). With --listen\n"
+		  "(or listening sockets from systemd: Accept=no), listen, and start one\n"
+		  "session per connection.\n\nOptions:\n");
 	for (i = 0; i < N_OPTIONS; i++) {
 		const struct option_def *o = &option_table[i];
 		char left[80];
@@ -640,6 +734,11 @@ static bool value_text(const struct config *cfg, const struct option_def *o, cha
 	}
 	case KIND_UINT:
 		snprintf(buf, cap, "%u", *(const unsigned *)f);
+		return true;
+	case KIND_LISTEN:
+		if (!cfg->listen_count)
+			return false;
+		snprintf(buf, cap, "%s", cfg->listen[0]);
 		return true;
 	case KIND_U64:
 		if (!*(const unsigned long long *)f && !o->def)

@@ -31,6 +31,9 @@ enum sandbox_mode {
 	SANDBOX_OFF,
 };
 
+/* How many --listen addresses. */
+#define LISTEN_MAX 16
+
 /* Read-only once parsed: what changes at run time lives elsewhere. */
 struct config {
 	const char *config_file;      /* --config FILE (command line only) */
@@ -60,6 +63,14 @@ struct config {
 	const char *tls_sni;          /* --tls-sni: the only server name accepted */
 	unsigned proxy_protocol;      /* --proxy-protocol: a PROXY header comes first */
 	const char *proxy_trusted;    /* --proxy-trusted: who may send one (CIDR list) */
+	/* Listener mode (command line only: the listener reads them once). */
+	const char *listen[LISTEN_MAX]; /* --listen ADDR:PORT, repeatable */
+	unsigned listen_count;
+	unsigned listen_exec;         /* --listen-exec no|yes: re-execute each session */
+	unsigned max_sessions;        /* --max-sessions N */
+	unsigned max_per_ip;          /* --max-per-ip N, 0: none */
+	unsigned max_startups;        /* --max-startups N a minute per source, 0: none */
+	unsigned drain_timeout;       /* --drain-timeout seconds after SIGTERM */
 };
 
 enum options_result {
@@ -71,7 +82,7 @@ enum options_result {
 };
 
 /* Where each option's value came from, for --check-config. */
-#define OPTIONS_MAX 40
+#define OPTIONS_MAX 48
 enum origin { FROM_DEFAULT, FROM_FILE, FROM_COMMAND_LINE };
 struct origins {
 	const char *file;               /* the configuration file, if any */
@@ -97,6 +108,10 @@ int options_set(struct config *cfg, struct origins *org, enum origin from, unsig
 /* The rules between options, checked once everything is read: 0, or -1
  * with a one-line message in err. */
 int options_check(const struct config *cfg, char *err, size_t errcap);
+/* argv without the listener's --listen options (with their values), into
+ * out (room for argc + 1 pointers, NULL-terminated): the command line of a
+ * session the listener re-executes.  Returns the new argc. */
+int options_strip_listen(int argc, char *const argv[], char *out[]);
 
 /* The effective configuration, one "key = value" line per option, with
  * where it came from. */

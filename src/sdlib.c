@@ -41,8 +41,11 @@ int sdlib_listen_fds(struct sdlib_fds *fds)
 		return -1;
 	}
 	fds->n = listen_fds(1);
+	fds->listening_all = fds->n > 0;
+	for (int i = 0; i < fds->n; i++)
+		if (is_socket(SD_LISTEN_FDS_START + i, AF_UNSPEC, SOCK_STREAM, 1) <= 0)
+			fds->listening_all = 0;
 	if (fds->n == 1) {
-		fds->listening = is_socket(SD_LISTEN_FDS_START, AF_UNSPEC, SOCK_STREAM, 1);
 		fds->connected = is_socket(SD_LISTEN_FDS_START, AF_UNSPEC, SOCK_STREAM, 0);
 	}
 	/* Nothing of libsystemd is used after this: unmap it and the six

@@ -15,8 +15,8 @@
 /* What systemd passed, as libsystemd sees it. */
 struct sdlib_fds {
 	int n;          /* sd_listen_fds(1): how many descriptors, from 3 on */
-	int listening;  /* when n == 1: sd_is_socket(3, AF_UNSPEC, SOCK_STREAM, 1) */
 	int connected;  /* when n == 1: sd_is_socket(3, AF_UNSPEC, SOCK_STREAM, 0) */
+	int listening_all; /* 1 when each of the n is a listening stream socket */
 };
 
 /* Load libsystemd, ask it (unsetting the LISTEN_* variables), unload it.

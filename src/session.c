@@ -191,6 +191,9 @@ int session_run(struct session *s)
 {
 	int status = 0;
 
+	/* Behind a balancer, the PROXY header comes first: read by the session
+	 * in every mode (the listener reads no client byte), before the
+	 * implicit TLS handshake and the greeting. */
 	if (proxied(s) < 0) {
 		chan_close(&s->ctrl_chan);
 		return 0;

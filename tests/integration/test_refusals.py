@@ -1,6 +1,8 @@
 """What sockftpd refuses at start-up: anything but one connected stream
-socket from systemd, a listening socket on stdin, closed descriptors.  Each
+socket or only listening sockets from systemd, a listening socket on stdin,
+closed descriptors.  Each
 is one clear line and exit status 2, never a hang."""
+import fcntl
 import os
 import shutil
 import socket
@@ -55,23 +57,27 @@ class Refusals(unittest.TestCase):
         self.out.seek(0)
         return rc, self.out.read(), srv.log.text()
 
-    def test_listening_socket_without_accept(self):
-        srv = self.ssa(1)
-        self.assertEqual(knock(srv.port), b"")  # nothing was served
-        rc, out, err = self.finish(srv)
-        self.assertEqual(rc, 2, err)
-        self.assertIn("listening socket", err)
-        self.assertIn("Accept=yes", err)
-        self.assertEqual(out, b"")
-
-    def test_several_sockets(self):
-        srv = self.ssa(2)
-        self.assertEqual(len(srv.ports), 2)
-        self.assertEqual(knock(srv.ports[0]), b"")
-        rc, out, err = self.finish(srv)
-        self.assertEqual(rc, 2, err)
-        self.assertIn("passed 2 file descriptors", err)
-        self.assertEqual(out, b"")
+    def test_a_listening_and_a_connected_socket(self):
+        # listening sockets select listener mode (test_listener.py); a
+        # connection among them is refused
+        with socket.socket() as ls, socket.socket() as c:
+            ls.bind(("127.0.0.1", 0))
+            ls.listen()
+            c.connect(ls.getsockname())
+            conn, _ = ls.accept()
+            with conn:
+                a = fcntl.fcntl(ls.fileno(), fcntl.F_DUPFD, 5)  # dash: fds 0-9
+                b = fcntl.fcntl(conn.fileno(), fcntl.F_DUPFD, 5)  # dash: fds 0-9
+                try:
+                    r = subprocess.run(["sh", "-c", 'LISTEN_FDS=2 LISTEN_PID=$$ exec "$0" '
+                                        '3<&%d 4<&%d' % (a, b), SOCKFTPD], pass_fds=(a, b),
+                                       capture_output=True, timeout=TIMEOUT)
+                finally:
+                    os.close(a)
+                    os.close(b)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn(b"passed 2 file descriptors that are not all listening", r.stderr)
+        self.assertEqual(r.stdout, b"")
 
     def test_listen_fd_that_is_not_a_socket(self):
         r = subprocess.run(["sh", "-c", 'LISTEN_FDS=1 LISTEN_PID=$$ exec "$0" 3</dev/null',

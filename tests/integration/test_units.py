@@ -1,6 +1,7 @@
 """The systemd units (FTP: sockftpd.socket and sockftpd@.service; implicit
 FTPS: sockftpd-ftps.socket and sockftpd-ftps@.service; identities:
-sockftpd-users.socket and sockftpd-users@.service) pass systemd-analyze
+sockftpd-users.socket and sockftpd-users@.service; listener mode:
+sockftpd-listener.socket and .service) pass systemd-analyze
 verify (with ExecStart pointed at the built binary, since verify checks that
 it exists) and security, the two pairs differ only where they must, and the
 sysusers.d file creates the user they run as.  (tests/systemd/ runs them
@@ -19,7 +20,8 @@ from harness import SOCKFTPD, TIMEOUT, main  # noqa: E402
 UNITS = os.environ.get("SOCKFTPD_UNITS", "")
 PAIRS = (("sockftpd.socket", "sockftpd@.service"),
          ("sockftpd-ftps.socket", "sockftpd-ftps@.service"),
-         ("sockftpd-users.socket", "sockftpd-users@.service"))
+         ("sockftpd-users.socket", "sockftpd-users@.service"),
+         ("sockftpd-listener.socket", "sockftpd-listener.service"))
 # CAP_SETUID CAP_SETGID CAP_SYS_CHROOT CAP_SETPCAP CAP_KILL: the identities
 # unit's monitor, and nothing else
 USERS_CAPS = "CAP_SETUID CAP_SETGID CAP_SYS_CHROOT CAP_SETPCAP CAP_KILL"
@@ -124,6 +126,27 @@ class Units(unittest.TestCase):
         self.assertIn("\nProtectHome=read-only\n", svc)
         self.assertRegex(svc, r"\nExecStart=/\S*/sockftpd --run-as sockftpd \$SOCKFTPD_OPTIONS\n")
 
+    def test_listener_units(self):
+        sock = read_unit("sockftpd-listener.socket")
+        for line in ("ListenStream=21", "BindIPv6Only=both", "Accept=no",
+                     "Conflicts=sockftpd.socket", "After=sockftpd.socket"):
+            self.assertIn("\n%s\n" % line, sock)
+        svc = settings(read_unit("sockftpd-listener.service"))
+        ftp = settings(read_unit("sockftpd@.service"))
+        # the sessions' walls, all of them, and what a unit holding every
+        # session needs on top of (after) them
+        own = [l for _, l in svc if (_, l) not in ftp]
+        self.assertEqual(own, [
+            "Description=sockftpd FTP listener", "Requires=sockftpd-listener.socket",
+            "After=sockftpd-listener.socket",
+            "ExecStart=%s $SOCKFTPD_OPTIONS $SOCKFTPD_LISTENER_OPTIONS" %
+            re.search(r"ExecStart=(\S+)", read_unit("sockftpd@.service")).group(1),
+            "KillMode=mixed", "TimeoutStopSec=90", "LimitNOFILE=1024", "LimitNPROC=infinity",
+            "TasksMax=4096", "Restart=on-failure", "Also=sockftpd-listener.socket"])
+        self.assertEqual([x for x in ftp if x in svc],
+                         [x for x in ftp if not x[1].startswith(
+                             ("Description=", "ExecStart=", "CollectMode="))])
+
     def test_service_exposure_is_low(self):
         with tempfile.TemporaryDirectory() as d:
             shutil.copy(os.path.join(UNITS, "sockftpd-users@.service"), d)
@@ -133,7 +156,7 @@ class Units(unittest.TestCase):
             m = re.search(rb"Overall exposure level for \S+: (\d+\.\d+)", r.stdout)
             self.assertIsNotNone(m, r.stdout + r.stderr)
             self.assertLessEqual(float(m.group(1)), 2.5, r.stdout.decode())
-        for name in ("sockftpd@.service", "sockftpd-ftps@.service"):
+        for name in ("sockftpd@.service", "sockftpd-ftps@.service", "sockftpd-listener.service"):
             with tempfile.TemporaryDirectory() as d:
                 shutil.copy(os.path.join(UNITS, name), d)
                 r = subprocess.run(["systemd-analyze", "security", "--offline=yes", name],

@@ -18,6 +18,11 @@ of the box's own loopback, through the real sockftpd.socket (Accept=yes).
      2,000 connections in 2 s do not stop the socket; a client is served
      right after
   5. the journal of real sessions (journalctl -o verbose)
+  7. listener mode: sockftpd-listener.socket (Accept=no) and
+     sockftpd-listener.service, one sockftpd accepting for many sessions:
+     curl through it, the walls read from a live session it started (uid,
+     no capabilities, no_new_privs, its own filter), the listener's own,
+     and systemctl stop draining a running session
   6. FTPS, as README.md says: implicit FTPS on sockftpd-ftps.socket (port
      990) and explicit FTPS (AUTH TLS) on port 21, the certificate and key
      in root-only files handed to each session by LoadCredential=; curl
@@ -1130,6 +1135,69 @@ class RealSystemd(unittest.TestCase):
         r = ftps_curl("--ssl-reqd", "-u", "alice:" + ALICE_PASSWORD, "ftp://127.0.0.1/",
                       check=False)
         self.assertEqual(r.returncode, 67, r.stderr)
+    def test_7_listener_unit(self):
+        saved = BOX.read("/etc/default/sockftpd")
+        options()
+        # Conflicts=sockftpd.socket: starting one stops the other
+        r = BOX.run(["systemctl", "start", "sockftpd-listener.socket"], check=False)
+        self.assertEqual(r.returncode, 0, BOX.out(["journalctl", "--no-pager", "-n", "30"]))
+        try:
+            self.assertEqual(BOX.out(["systemctl", "is-active", "sockftpd.socket"],
+                                     check=False).strip(), "inactive")
+            self.assertEqual(curl("ftp://127.0.0.1/hello.txt").stdout,
+                             b"hello from the real units\n")
+            self.assertEqual(curl("ftp://[::1]/hello.txt").stdout,
+                             b"hello from the real units\n")
+            wait_journal("a session via the listener",
+                         lambda e: "via listener)" in e.get("MESSAGE", ""),
+                         ("SYSLOG_IDENTIFIER=sockftpd",))
+            f = Ftp("127.0.0.1", 21)
+            try:
+                f.login("anonymous", ANON_PASSWORD)
+                pids = BOX.host_pids("sockftpd-listener.service")
+
+                def ppid(pid):
+                    return int(status(pid)["PPid"])
+                listener = [p for p in pids if ppid(p) not in pids]
+                sessions = [p for p in pids if ppid(p) in pids]
+                self.assertEqual(len(listener), 1, pids)
+                self.assertEqual(len(sessions), 1, pids)
+                uid = str(sockftpd_uid())
+                for pid in listener + sessions:
+                    st = status(pid)
+                    self.assertEqual(st["Uid"].split(), [uid] * 4)
+                    for cap in ("CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb"):
+                        self.assertEqual(int(st[cap], 16), 0, cap)
+                    self.assertEqual(st["NoNewPrivs"].strip(), "1")
+                # the session: its own filter on top of systemd's; the
+                # listener: systemd's only (every session inherits them)
+                st = own_filter_installed(self, sessions[0])
+                self.assertEqual(int(st["Seccomp_filters"]),
+                                 int(status(listener[0])["Seccomp_filters"]) + 1)
+                log("listener mode: listener %d, session %d (%s filters)" % (
+                    listener[0], sessions[0], st["Seccomp_filters"].strip()))
+                self.assertEqual(f.cmd("NOOP")[0], 200)
+                # stop: no new sessions, the running one goes on
+                BOX.run(["systemctl", "stop", "--no-block", "sockftpd-listener.service"])
+                sdbox.poll("the listener stopping", lambda: BOX.out(
+                    ["systemctl", "is-active", "sockftpd-listener.service"],
+                    check=False).strip() == "deactivating", TIMEOUT)
+                self.assertEqual(f.cmd("NOOP")[0], 200)
+                self.assertEqual(f.cmd("QUIT")[0], 221)
+                sdbox.poll("the listener stopped", lambda: BOX.out(
+                    ["systemctl", "is-active", "sockftpd-listener.service"],
+                    check=False).strip() == "inactive", TIMEOUT)
+            finally:
+                f.close()
+            wait_journal("the drain", lambda e: "Stopping: no new sessions" in
+                         e.get("MESSAGE", ""), ("SYSLOG_IDENTIFIER=sockftpd",))
+        finally:
+            BOX.run(["systemctl", "stop", "sockftpd-listener.socket",
+                     "sockftpd-listener.service"])
+            BOX.run(["systemctl", "start", "sockftpd.socket"])
+            BOX.write("/etc/default/sockftpd", saved)
+        self.assertEqual(BOX.out(["systemctl", "is-active", "sockftpd.socket"]).strip(),
+                         "active")
 
     def test_9_no_session_lost_a_wall(self):
         # in the whole run, no session went without its filter or openat2

@@ -73,3 +73,45 @@ Test(address, unix_and_unknown)
 	cr_assert_eq(endpoint_format(&ep, buf, 4), 3);
 	cr_assert_str_eq(buf, "unk");
 }
+
+static void listen_ok(const char *text, int family, const char *host, unsigned port)
+{
+	struct sockaddr_storage ss;
+	struct endpoint ep;
+	socklen_t len = 0;
+
+	cr_assert_eq(address_parse_listen(text, &ss, &len), 0, "%s", text);
+	cr_assert_eq(ss.ss_family, family, "%s", text);
+	cr_assert_eq(len, family == AF_INET ? sizeof(struct sockaddr_in)
+		     : sizeof(struct sockaddr_in6));
+	cr_assert_eq(endpoint_from_sockaddr(&ep, (struct sockaddr *)&ss, len), 0);
+	cr_assert_str_eq(ep.addr, host, "%s", text);
+	cr_assert_eq(ep.port, port, "%s", text);
+}
+
+Test(address, listen_addresses)
+{
+	listen_ok("127.0.0.1:2121", AF_INET, "127.0.0.1", 2121);
+	listen_ok("0.0.0.0:21", AF_INET, "0.0.0.0", 21);
+	listen_ok("127.0.0.1:0", AF_INET, "127.0.0.1", 0);
+	listen_ok("[::1]:2121", AF_INET6, "::1", 2121);
+	listen_ok("[::]:65535", AF_INET6, "::", 65535);
+	listen_ok("[2001:db8::7]:990", AF_INET6, "2001:db8::7", 990);
+}
+
+Test(address, listen_refusals)
+{
+	static const char *const bad[] = {
+		"", ":21", "127.0.0.1", "127.0.0.1:", "127.0.0.1:65536", "127.0.0.1:-1",
+		"127.0.0.1:+21", "127.0.0.1:021", "127.0.0.1:21x", "127.0.0.1:999999",
+		"localhost:21", "::1:21", "[::1]", "[::1]:", "[::1]21", "[]:21", "[::1:21",
+		"[127.0.0.1]:21", "1.2.3:21", "1.2.3.4.5:21", " 127.0.0.1:21",
+		"[0000:0000:0000:0000:0000:0000:0000:0000:0000]:21", "127.0.0.1:21:21",
+	};
+	struct sockaddr_storage ss;
+	socklen_t len;
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		cr_assert_eq(address_parse_listen(bad[i], &ss, &len), -1, "'%s'", bad[i]);
+}
