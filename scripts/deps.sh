@@ -11,6 +11,8 @@ set -eu
 #               ASan/UBSan runtimes come with gcc) clang
 #   libraries:  libsystemd-dev libcrypt-dev libseccomp-dev libcriterion-dev
 #               libssl-dev (OpenSSL 3's headers; libssl3 is loaded at run time)
+#               libpam0g-dev (Linux-PAM's headers; libpam.so.0 is loaded at run time,
+#               only for --pam)
 #   fuzzing:    libclang-rt-dev (clang's libFuzzer and sanitizer runtimes:
 #               libclang-rt-14-dev on Debian 12)
 #   the tests:  python3; systemd (systemd-socket-activate, systemd-analyze);
@@ -20,7 +22,7 @@ set -eu
 #               interop clients); gnutls-bin (gnutls-cli, a second TLS stack);
 #               fail2ban (fail2ban-regex checks the shipped filter)
 PACKAGES="meson ninja-build pkg-config gcc libc6-dev clang
-libsystemd-dev libcrypt-dev libseccomp-dev libcriterion-dev libssl-dev
+libsystemd-dev libcrypt-dev libseccomp-dev libcriterion-dev libssl-dev libpam0g-dev
 libclang-rt-dev
 python3 systemd xinetd util-linux mount strace openssl valgrind curl lftp wget gnutls-bin
 fail2ban"

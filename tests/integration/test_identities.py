@@ -44,9 +44,10 @@ def u16(n):
     return struct.pack("<H", n)
 
 
-def auth(user, password):
+def auth(user, password, wait_ms=60000):
     user, password = user.encode(), password.encode()
-    return bytes([MON_AUTH]) + u16(len(user)) + user + u16(len(password)) + password
+    return (bytes([MON_AUTH]) + u16(len(user)) + user + u16(len(password)) + password
+            + struct.pack("<I", wait_ms))
 
 
 def fop(op, path=b"/", arg=0, flags=0, off=0, path2=b""):
