@@ -36,6 +36,17 @@ def crypt_hash(password):
                           check=True, timeout=30).stdout.decode().strip()
 
 
+def private_copy_of_etc(directory):
+    """Enter a private mount namespace and bind a whole copy of /etc (kept
+    in directory) over it, for tools that replace files by renaming them
+    (useradd, groupadd): they write the copy only."""
+    _check(_libc.unshare(CLONE_NEWNS), "unshare(CLONE_NEWNS)")
+    _mount(None, "/", MS_REC | MS_PRIVATE)
+    copy = os.path.join(directory, "etc")
+    subprocess.run(["cp", "-a", "/etc", copy], check=True, capture_output=True, timeout=60)
+    _mount(copy, "/etc", MS_BIND)
+
+
 class PrivateEtc:
     def __init__(self, directory):
         """Enter a private mount namespace and put copies kept in directory
