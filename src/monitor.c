@@ -427,7 +427,10 @@ int monitor_run(const struct config *cfg, const struct activation *act, int sock
 	on_stop_signals();
 	close_connection(act, sock);
 	log_set_client(&act->peer);
-	snprintf(m.rhost, sizeof(m.rhost), "%s", act->peer.addr);
+	/* PAM_RHOST only for an IP address: a pipe's "stdin" would make
+	 * libpam's audit resolve it as a host name (a DNS query) */
+	if (act->peer.family == AF_INET || act->peer.family == AF_INET6)
+		snprintf(m.rhost, sizeof(m.rhost), "%s", act->peer.addr);
 	(void)sandbox_limit(RLIMIT_CORE, 0);
 	if (cfg->users_file) {
 		m.users_fd = open(cfg->users_file, O_RDONLY | O_CLOEXEC);

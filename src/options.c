@@ -102,7 +102,7 @@ static const struct option_def option_table[] = {
 	 ".BR \\-\\-pam\\-check\\-shell )\n"
 	 "a shell not in\n.I /etc/shells\nare refused.\n"
 	 "With\n.B \\-\\-users\ntoo, a name the users file holds never goes to PAM.\n"
-	 "PAM gets PAM_RHOST (the client's address), PAM_TTY\n.B ftp\n"
+	 "PAM gets PAM_RHOST (the client's IP address; none through a pipe), PAM_TTY\n.B ftp\n"
 	 "and PAM_RUSER (the name given); its own failure delay is replaced by\n"
 	 ".BR \\-\\-login\\-delay ,\n"
 	 "and a stack that takes longer than the login deadline is stopped."},

@@ -277,7 +277,7 @@ static int pam_process(const struct config *cfg, const char *rhost, const char *
 		goto answer;
 	}
 	memcpy(&delay_item, &delay_fn, sizeof(delay_item));
-	if ((rc = p->pam_set_item(ph, PAM_RHOST, rhost)) != PAM_SUCCESS ||
+	if ((rhost[0] && (rc = p->pam_set_item(ph, PAM_RHOST, rhost)) != PAM_SUCCESS) ||
 	    (rc = p->pam_set_item(ph, PAM_TTY, "ftp")) != PAM_SUCCESS ||
 	    (rc = p->pam_set_item(ph, PAM_RUSER, user)) != PAM_SUCCESS ||
 	    (rc = p->pam_set_item(ph, PAM_FAIL_DELAY, delay_item)) != PAM_SUCCESS) {

@@ -49,7 +49,8 @@ enum pamlogin_result {
 
 /* Run the login of user with password pass (cleared here) in a new PAM
  * process; rhost is the client's address.  The PAM process closes the
- * descriptors close_fds names first.  Waits at most timeout_ms. */
+ * descriptors close_fds names first.  Waits at most timeout_ms.  rhost ""
+ * (not an IP address): no PAM_RHOST. */
 enum pamlogin_result pamlogin_begin(const struct config *cfg, const char *rhost,
 				    const char *user, char *pass, int timeout_ms,
 				    const int *close_fds, size_t nclose, struct pam_login *pl);

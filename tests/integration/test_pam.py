@@ -295,6 +295,20 @@ class Pam(unittest.TestCase):
         self.assertEqual(self.read(log).split()[5:],
                          ["close_session", "alice", "127.0.0.1", "ftp", "alice"])
 
+    def test_pipe(self):
+        """A root start through a pipe: the monitor too; there is no client
+        address, so no PAM_RHOST (libpam's audit would look a name such as
+        "stdin" up in the DNS)."""
+        log = self.trace_service("sockftpd-trace3")
+        r = subprocess.run([SOCKFTPD, "--pam=sockftpd-trace3", "--login-delay", "0"],
+                           input=("USER alice\r\nPASS %s\r\nPWD\r\nQUIT\r\n"
+                                  % PASSWORD).encode(), capture_output=True, timeout=TIMEOUT)
+        self.assertEqual(r.returncode, 0, r.stderr.decode())
+        self.assertIn(b"230 Login successful.\r\n257 \"/\" is the current directory.",
+                      r.stdout)
+        self.assertEqual(self.read(log).split(), ["open_session", "alice", "ftp", "alice",
+                                                  "close_session", "alice", "ftp", "alice"])
+
     def test_session_closed_when_the_network_process_dies(self):
         log = self.trace_service("sockftpd-trace2")
         srv = socket_activate(["127.0.0.1:0"], args=[
