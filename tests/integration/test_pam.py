@@ -329,6 +329,60 @@ class Pam(unittest.TestCase):
         os.kill(net, 9)
         self.assertTrue(wait_until(lambda: "close_session" in self.read(log)), self.read(log))
 
+    def test_the_processes_and_no_secret_in_the_user_process(self):
+        """The monitor's children during a PAM login: the network process
+        (nobody), the PAM process (root, holding the session) and the user
+        process (alice: all four ids, her groups, chrooted at her home),
+        which the monitor forked, so that nothing PAM read is in its memory:
+        not the password, not alice's or root's shadow hash."""
+        srv = socket_activate(["127.0.0.1:0"], args=["--pam", "--login-delay", "0"])
+        self.addCleanup(srv.stop)
+        f, (code, _) = self.login("alice", PASSWORD, srv)
+        self.assertEqual(code, 230)
+        uids = {}
+
+        def three():
+            uids.clear()
+            for mon in children(srv.proc.pid):
+                for kid in children(mon):
+                    with open("/proc/%d/status" % kid) as st:
+                        uids[int(re.search(r"^Uid:\s+(\d+)", st.read(), re.M).group(1))] = kid
+            return len(uids) == 3
+        self.assertTrue(wait_until(three), uids)
+        self.assertEqual(sorted(uids), sorted([0, 65534, self.uid]))
+        user = uids[self.uid]
+        with open("/proc/%d/status" % user) as st:
+            status = st.read()
+        self.assertRegex(status, r"Uid:\s+%d\s+%d\s+%d\s+%d" % ((self.uid,) * 4))
+        self.assertRegex(status, r"Gid:\s+%d\s+%d\s+%d\s+%d" % ((self.uid,) * 4))
+        self.assertRegex(status, r"Groups:\s+%d\s*\n" % self.uid)
+        self.assertRegex(status, r"NoNewPrivs:\s+1")
+        self.assertEqual(os.readlink("/proc/%d/root" % user), self.home)
+        with open("/etc/shadow") as fh:
+            hashes = [l.split(":")[1].encode() for l in fh.read().splitlines()
+                      if l.split(":")[0] in ("alice", "root")]
+        memory = b""
+        with open("/proc/%d/maps" % user) as maps, open("/proc/%d/mem" % user, "rb") as mem:
+            for row in maps.read().splitlines():
+                span, perms = row.split()[:2]
+                if not perms.startswith("r") or "[vvar]" in row or "[vsyscall]" in row:
+                    continue
+                lo, hi = (int(x, 16) for x in span.split("-"))
+                try:
+                    mem.seek(lo)
+                    memory += mem.read(hi - lo)
+                except OSError:
+                    pass
+        self.assertTrue(self.home.encode() in memory, "the read works")
+        self.assertFalse(PASSWORD.encode() in memory, "the password")
+        self.assertEqual(len(hashes), 2)
+        for h in hashes:
+            self.assertFalse(h[-20:] in memory, "a shadow hash")
+        # nor is libpam mapped in it
+        with open("/proc/%d/maps" % user) as maps:
+            self.assertNotIn("libpam", maps.read())
+        self.assertEqual(f.cmd("NOOP")[0], 200)
+
     # a slow PAM stack
 
     def test_slow_stack_bounded_by_the_login_deadline(self):
