@@ -1,21 +1,18 @@
 """A private /etc for tests that need system users and PAM services: the
 test process enters a mount namespace of its own (before it starts any
-thread), makes every mount private, and bind-mounts copies of
-/etc/passwd, /etc/shadow, /etc/group, /etc/gshadow, /etc/shells and the
-whole /etc/pam.d over the originals.  Users and services are added to the
-copies only; the host's files are never written.  Everything the process
+thread), makes every mount private, and bind-mounts a copy of the whole
+/etc over it (passwd, shadow, group, gshadow, shells, pam.d...).  Users and
+services are added to the copy only; the host's files are never written.  Everything the process
 starts (systemd-socket-activate, xinetd, sockftpd, PAM, curl) sees the
 copies; the namespace, its mounts with it, ends with the last process in
 it.  Needs root."""
 import ctypes
 import os
-import shutil
 import subprocess
 import time
 
 CLONE_NEWNS = 0x00020000
 MS_BIND, MS_REC, MS_PRIVATE = 4096, 16384, 1 << 18
-FILES = ("passwd", "shadow", "group", "gshadow", "shells")
 
 _libc = ctypes.CDLL(None, use_errno=True)
 
@@ -49,22 +46,13 @@ def private_copy_of_etc(directory):
 
 class PrivateEtc:
     def __init__(self, directory):
-        """Enter a private mount namespace and put copies kept in directory
-        over the system's files."""
-        _check(_libc.unshare(CLONE_NEWNS), "unshare(CLONE_NEWNS)")
-        _mount(None, "/", MS_REC | MS_PRIVATE)
-        self.dir = os.path.join(directory, "etc")
-        os.makedirs(self.dir)
-        for name in FILES:
-            src = os.path.join("/etc", name)
-            if not os.path.exists(src):
-                continue
-            dst = os.path.join(self.dir, name)
-            shutil.copy2(src, dst)
-            _mount(dst, src, MS_BIND)
-        self.pamd = os.path.join(self.dir, "pam.d")
-        shutil.copytree("/etc/pam.d", self.pamd, symlinks=True)
-        _mount(self.pamd, "/etc/pam.d", MS_BIND)
+        """Enter a private mount namespace with a copy of /etc (kept in
+        directory) over it.  The whole directory, not each file: a file
+        bind mount is detached from this namespace as soon as another one
+        renames a file over the original (a useradd on the host replaces
+        /etc/passwd), and the host's files would show through again."""
+        private_copy_of_etc(directory)
+        self.dir = "/etc"
 
     def _append(self, name, line):
         # in place: the bind mount shows this very inode
