@@ -11,6 +11,8 @@ set -eu
 #               ASan/UBSan runtimes come with gcc) clang
 #   libraries:  libsystemd-dev libcrypt-dev libseccomp-dev libcriterion-dev
 #               libssl-dev (OpenSSL 3's headers; libssl3 is loaded at run time)
+#               libpam0g-dev (Linux-PAM's headers; libpam.so.0 is loaded at run time,
+#               only for --pam)
 #   fuzzing:    libclang-rt-dev (clang's libFuzzer and sanitizer runtimes:
 #               libclang-rt-14-dev on Debian 12)
 #   the tests:  python3; systemd (systemd-socket-activate, systemd-analyze);
@@ -22,7 +24,7 @@ set -eu
 #               iproute2 (ip: network namespaces and veth pairs) for the
 #               several-hosts test
 PACKAGES="meson ninja-build pkg-config gcc libc6-dev clang
-libsystemd-dev libcrypt-dev libseccomp-dev libcriterion-dev libssl-dev
+libsystemd-dev libcrypt-dev libseccomp-dev libcriterion-dev libssl-dev libpam0g-dev
 libclang-rt-dev
 python3 systemd xinetd util-linux mount strace openssl valgrind curl lftp wget gnutls-bin
 fail2ban haproxy iproute2"

@@ -82,6 +82,11 @@ static bool password_ok(const char *pass, const char *hash)
 	return ok;
 }
 
+void auth_spend_hash(const char *pass, const char *setting)
+{
+	(void)password_ok(pass, setting);
+}
+
 /* What reading the users file leaves in memory (its lines, every user's
  * hash) is cleared before returning: the monitor forks user processes,
  * which must not find other users' hashes in what they inherit. */
@@ -95,7 +100,7 @@ static void scrub(char *line, struct user_entry *e, struct user_entry *first,
 }
 
 int auth_users_file(const char *file, int fd, const char *user, const char *pass,
-		    struct user_entry *out)
+		    struct user_entry *out, bool *found_line)
 {
 	static struct user_entry e, first;
 	static char iobuf[BUFSIZ];
@@ -114,6 +119,7 @@ int auth_users_file(const char *file, int fd, const char *user, const char *pass
 	} else {
 		f = fopen(file, "re");
 	}
+	*found_line = false;
 	if (!f) {
 		log_msg(LOG_ERR, "error", "users file %s: %s", file, strerror(errno));
 		return -1;
@@ -175,6 +181,7 @@ int auth_users_file(const char *file, int fd, const char *user, const char *pass
 		(void)password_ok(pass, first.hash);
 	if (ok)
 		explicit_bzero(out->hash, sizeof(out->hash));  /* no business of the caller's */
+	*found_line = found;
 	scrub(line, &e, &first, iobuf, sizeof(iobuf));
 	return ok ? 0 : -1;
 }
@@ -248,7 +255,7 @@ static bool account_is_mine(const struct config *cfg, const struct user_entry *e
 
 /* The monitor checks the password and starts the user process. */
 static enum auth_result via_monitor(const struct config *cfg, int mon, const char *user,
-				    const char *pass, struct login *out)
+				    const char *pass, unsigned wait_ms, struct login *out)
 {
 	long long deadline;
 	static struct mon_request rq;
@@ -262,6 +269,7 @@ static enum auth_result via_monitor(const struct config *cfg, int mon, const cha
 	rq.type = MON_AUTH;
 	snprintf(rq.user, sizeof(rq.user), "%s", user);
 	snprintf(rq.pass, sizeof(rq.pass), "%s", pass);
+	rq.wait_ms = wait_ms;
 	n = mon_format_request(buf, sizeof(buf), &rq);
 	explicit_bzero(rq.pass, sizeof(rq.pass));
 	if (n == 0)
@@ -270,9 +278,10 @@ static enum auth_result via_monitor(const struct config *cfg, int mon, const cha
 	explicit_bzero(buf, n);
 	if (got < 0)
 		return AUTH_BROKEN;
-	/* the monitor waits the login delay, more with each failure */
+	/* the monitor waits the login delay, more with each failure, and a
+	 * PAM stack at most what is left of the login deadline */
 	deadline = deadline_in((long long)cfg->login_delay_ms * cfg->max_login_failures +
-			       MON_REPLY_MAX_MS);
+			       wait_ms + MON_REPLY_MAX_MS);
 	if (fdpass_wait(mon, deadline) < 0)
 		return AUTH_BROKEN;
 	got = fdpass_recv(mon, buf, sizeof(buf), &fd);
@@ -295,9 +304,11 @@ static enum auth_result via_monitor(const struct config *cfg, int mon, const cha
 }
 
 enum auth_result auth_check(const struct config *cfg, const struct held *held,
-			    const char *user, const char *pass, struct login *out)
+			    const char *user, const char *pass, unsigned wait_ms,
+			    struct login *out)
 {
 	static struct user_entry e;
+	bool found;
 
 	memset(out, 0, sizeof(*out));
 	out->root_fd = out->files_fd = -1;
@@ -305,11 +316,12 @@ enum auth_result auth_check(const struct config *cfg, const struct held *held,
 	out->gid = (unsigned)getegid();
 	if (auth_is_anonymous(cfg, user))
 		return anonymous(cfg, held, out);
+	if (held->monitor_fd >= 0)
+		return via_monitor(cfg, held->monitor_fd, user, pass, wait_ms, out);
+	/* without a monitor there is no PAM (a start-up error) */
 	if (!cfg->users_file)
 		return AUTH_FAILED;
-	if (held->monitor_fd >= 0)
-		return via_monitor(cfg, held->monitor_fd, user, pass, out);
-	if (auth_users_file(cfg->users_file, held->users_fd, user, pass, &e) < 0 ||
+	if (auth_users_file(cfg->users_file, held->users_fd, user, pass, &e, &found) < 0 ||
 	    !account_is_mine(cfg, &e))
 		return AUTH_FAILED;
 	snprintf(out->name, sizeof(out->name), "%s", e.name);

@@ -35,15 +35,23 @@ bool auth_is_anonymous(const struct config *cfg, const char *user);
 
 /* Check user and password and fill out.  Problems an administrator must
  * see (unreadable file, malformed line, missing home, an account this
- * process cannot take) are logged with the file name and line number. */
+ * process cannot take) are logged with the file name and line number.
+ * wait_ms: what is left of the login deadline (the monitor's PAM stack
+ * gets no more). */
 enum auth_result auth_check(const struct config *cfg, const struct held *held,
-			    const char *user, const char *pass, struct login *out);
+			    const char *user, const char *pass, unsigned wait_ms,
+			    struct login *out);
 
 /* The users file's entry of user, when pass is its password and its home a
  * directory; an unknown user costs a hash too.  file is read through fd
- * when it is not -1.  0, or -1. */
+ * when it is not -1.  *found: the file has a line for user.  0, or -1. */
 int auth_users_file(const char *file, int fd, const char *user, const char *pass,
-		    struct user_entry *e);
+		    struct user_entry *e, bool *found);
+
+/* Spend what checking pass against a hash made with setting costs (crypt
+ * "$6$salt$...", "$y$..."), for a name that has no hash to check: pam_unix
+ * answers an unknown user without hashing. */
+void auth_spend_hash(const char *pass, const char *setting);
 
 /* Remember who this process is (its user name), before the sandbox: a
  * users file ACCOUNT is compared with it without a name service lookup. */

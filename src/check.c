@@ -126,6 +126,35 @@ static void check_users(const struct config *cfg)
 		       "sockftpd-passwd)\n", file);
 }
 
+#ifndef PAM_CONFDIR
+#define PAM_CONFDIR "/etc/pam.d"
+#endif
+
+/* --pam: the service's file exists (else PAM quietly uses "other"), and
+ * this is a root start. */
+static void check_pam(const struct config *cfg)
+{
+	const char *svc = cfg->pam_service;
+	char path[512];
+	struct stat st;
+
+	if (strchr(svc, '/') || strcmp(svc, ".") == 0 || strcmp(svc, "..") == 0) {
+		say(false, "PAM service '%s': not a file name in %s", svc, PAM_CONFDIR);
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/%s", PAM_CONFDIR, svc);
+	if (stat(path, &st) < 0)
+		say(false, "PAM service %s: %s: %s (PAM would use its \"other\" service)", svc,
+		    path, strerror(errno));
+	else
+		say(S_ISREG(st.st_mode), "PAM service %s: %s%s", svc, path,
+		    S_ISREG(st.st_mode) ? " exists" : ": not a regular file");
+	say(geteuid() == 0, "PAM logins %s", geteuid() == 0 ? "run in the root monitor" :
+	    "need a root start: this check runs as another user, and so would a session");
+	if (cfg->users_file)
+		say(true, "PAM and a users file: a name the users file holds never goes to PAM");
+}
+
 int check_config(const struct config *cfg, const struct origins *org)
 {
 	static char text[32 * 1024];
@@ -139,8 +168,10 @@ int check_config(const struct config *cfg, const struct origins *org)
 		check_dir("anonymous root", cfg->anonymous_root);
 	if (cfg->users_file)
 		check_users(cfg);
-	if (!cfg->anonymous_root && !cfg->users_file)
-		say(true, "no logins configured (--anonymous, --users): every USER gets 530");
+	if (cfg->pam_service)
+		check_pam(cfg);
+	if (!cfg->anonymous_root && !cfg->users_file && !cfg->pam_service)
+		say(true, "no logins configured (--anonymous, --users, --pam): every USER gets 530");
 	if (geteuid() == 0) {
 		const struct passwd *pw = getpwnam(cfg->run_as);
 

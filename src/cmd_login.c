@@ -39,7 +39,7 @@ static void fresh_login_deadline(struct session *s)
 enum outcome cmd_user(struct session *s, const struct command *cmd)
 {
 	logout(s);
-	if (!s->cfg->anonymous_root && !s->cfg->users_file)
+	if (!s->cfg->anonymous_root && !s->cfg->users_file && !s->cfg->pam_service)
 		return reply(s, 530, "No logins are configured on this server.");
 	if (cmd->arg_len >= sizeof(s->user))
 		return reply(s, 530, "Login incorrect.");
@@ -125,12 +125,21 @@ enum outcome cmd_pass(struct session *s, const struct command *cmd)
 	if (cmd->arg_len < sizeof(pass)) {
 		memcpy(pass, cmd->arg, cmd->arg_len);
 		pass[cmd->arg_len] = '\0';
-		ok = auth_check(s->cfg, s->held, s->user, pass, &login);
+		ok = auth_check(s->cfg, s->held, s->user, pass,
+				(unsigned)deadline_poll_ms(s->login_deadline), &login);
 		explicit_bzero(pass, sizeof(pass));
 	}
 	if (ok == AUTH_BROKEN) {
 		files_lost(s);
 		return reply(s, 421, "Login service failed: closing control connection.");
+	}
+	if (ok != AUTH_OK && deadline_passed(s->login_deadline)) {
+		/* the login service took the time that was left (a slow PAM
+		 * stack, stopped by the monitor) */
+		log_msg(LOG_INFO, "timeout", "%s: not logged in after %u s, closing", s->who,
+			s->cfg->login_timeout);
+		s->quit = true;
+		return reply(s, 421, "Login timeout: closing control connection.");
 	}
 	if (ok == AUTH_OK && open_files(s, &login) < 0)
 		ok = AUTH_FAILED;

@@ -105,6 +105,27 @@ static enum options_result configure(struct config *cfg, struct origins *org, in
 	return options_check(cfg, err, errcap) < 0 ? OPTIONS_ERROR : r;
 }
 
+/* --pam runs in the monitor, which only a root start has.  0, or -1 with
+ * the reason in err. */
+static int pam_start_error(const struct config *cfg, char *err, size_t errcap)
+{
+	const char *svc = cfg->pam_service;
+
+	if (strchr(svc, '/') || strcmp(svc, ".") == 0 || strcmp(svc, "..") == 0) {
+		snprintf(err, errcap, "--pam: '%.100s' is not a PAM service name (a file name "
+			 "in /etc/pam.d)", svc);
+		return -1;
+	}
+	if (geteuid() != 0) {
+		snprintf(err, errcap, "--pam: PAM logins need a root start (the root monitor "
+			 "runs PAM and starts each login's process as its account), and this "
+			 "process runs as uid %u: start sockftpd as root (the identities unit, "
+			 "xinetd's user = root) or drop --pam", (unsigned)geteuid());
+		return -1;
+	}
+	return 0;
+}
+
 int main(int argc, char *argv[])
 {
 	static struct session s;
@@ -132,6 +153,8 @@ int main(int argc, char *argv[])
 	case OPTIONS_ERROR:
 		return fail(err, true);
 	}
+	if (cfg.pam_service && pam_start_error(&cfg, err, sizeof(err)) < 0)
+		return fail(err, false);
 	/* A peer that goes away must not kill us in the middle of a write;
 	 * a stop removes an upload's temporary file. */
 	signal(SIGPIPE, SIG_IGN);
@@ -158,10 +181,10 @@ int main(int argc, char *argv[])
 		}
 		log_open((enum log_target)cfg.log_target);
 	}
-	/* Started as root with virtual users: the root monitor (which never
-	 * reads the network) checks passwords and starts each login's user
-	 * process; the rest of this function is the network process's. */
-	if (geteuid() == 0 && cfg.users_file) {
+	/* Started as root with virtual users or PAM: the root monitor (which
+	 * never reads the network) checks passwords and starts each login's
+	 * user process; the rest of this function is the network process's. */
+	if (geteuid() == 0 && (cfg.users_file || cfg.pam_service)) {
 		pid_t net = monitor_split(&held.monitor_fd, err, sizeof(err));
 
 		if (net < 0) {

@@ -24,6 +24,7 @@
 #include "fileops.h"
 #include "log.h"
 #include "monitor_proto.h"
+#include "pamlogin.h"
 #include "sandbox.h"
 #include "userproc.h"
 
@@ -44,10 +45,12 @@ struct monitor {
 	const struct user_entry *e;
 	const struct account *a;
 	struct fileops_leftover *leftover;  /* shared with the user process */
+	char rhost[ADDRESS_TEXT_MAX];  /* the client's address, for PAM */
+	struct pam_login pam;      /* a login through PAM: its session's process */
 };
 
 /* The processes a stop signal goes on to. */
-static volatile sig_atomic_t stop_net = -1, stop_user = -1;
+static volatile sig_atomic_t stop_net = -1, stop_user = -1, stop_pam = -1;
 
 static void forward(int sig)
 {
@@ -57,6 +60,8 @@ static void forward(int sig)
 		kill((pid_t)stop_net, sig);
 	if (stop_user > 0)
 		kill((pid_t)stop_user, SIGTERM);
+	if (stop_pam > 0)
+		pamlogin_signal((pid_t)stop_pam, SIGTERM);
 	errno = e;
 }
 
@@ -208,14 +213,25 @@ static void clean_leftover(struct monitor *m)
 	memset(m->leftover, 0, sizeof(*m->leftover));
 }
 
+/* A PAM login's session closes (after its user process ended). */
+static void end_pam(struct monitor *m)
+{
+	if (m->pam.pid <= 0)
+		return;
+	(void)pamlogin_end(&m->pam);
+	stop_pam = -1;
+}
+
 /* The user process of the login ends (the network process closed its end
- * already; a stop also undoes an upload it left). */
+ * already; a stop also undoes an upload it left), then its PAM session. */
 static void end_user(struct monitor *m)
 {
 	int st;
 
-	if (m->user <= 0)
+	if (m->user <= 0) {
+		end_pam(m);
 		return;
+	}
 	stop_user = -1;  /* forward() signals no pid that may be reaped */
 	st = end_within(m->user, END_TIMEOUT_MS);
 	if (WIFSIGNALED(st) && WTERMSIG(st) != SIGTERM)
@@ -224,6 +240,7 @@ static void end_user(struct monitor *m)
 	stop_user = -1;
 	m->user = -1;
 	clean_leftover(m);
+	end_pam(m);
 }
 
 /* Its first message: ready, or why not.  0 or -1. */
@@ -279,6 +296,8 @@ static int start_user(struct monitor *m, const struct user_entry *e, const struc
 		close(m->sock);
 		if (m->users_fd >= 0)
 			close(m->users_fd);
+		if (m->pam.sock >= 0)
+			close(m->pam.sock);  /* the PAM session is the monitor's to end */
 		_exit(userproc_run(sv[1], m->cfg, e, a));
 	}
 	close(sv[1]);
@@ -300,7 +319,44 @@ static int start_user(struct monitor *m, const struct user_entry *e, const struc
 	return 0;
 }
 
-/* MON_AUTH: decided once, here.  The password is cleared before a user
+/* A login through PAM (pamlogin.c), no longer than the login deadline:
+ * the user's entry and account.  0, -1 refused, 1 out of time. */
+static int pam_login(struct monitor *m, struct mon_request *rq, struct user_entry *e,
+		     struct account *a)
+{
+	const int fds[] = {m->sock, m->users_fd};
+	unsigned long long cap = (unsigned long long)m->cfg->login_timeout * 1000;
+	int wait = (int)(rq->wait_ms < cap ? rq->wait_ms : cap);
+	size_t i;
+
+	switch (pamlogin_begin(m->cfg, m->rhost, rq->user, rq->pass, wait, fds,
+			       sizeof(fds) / sizeof(fds[0]), &m->pam)) {
+	case PAMLOGIN_OK:
+		break;
+	case PAMLOGIN_TIMEOUT:
+		return 1;
+	default:
+		return -1;
+	}
+	stop_pam = m->pam.pid;
+	memset(e, 0, sizeof(*e));
+	snprintf(e->name, sizeof(e->name), "%s", m->pam.name);
+	snprintf(e->home, sizeof(e->home), "%s", m->pam.home);
+	e->rw = true;
+	e->account = ACCOUNT_NAME;
+	snprintf(e->account_name, sizeof(e->account_name), "%s", m->pam.name);
+	memset(a, 0, sizeof(*a));
+	snprintf(a->name, sizeof(a->name), "%s", m->pam.name);
+	a->uid = m->pam.uid;
+	a->gid = m->pam.gid;
+	a->ngroups = m->pam.ngroups;
+	for (i = 0; i < a->ngroups; i++)
+		a->groups[i] = m->pam.groups[i];
+	return 0;
+}
+
+/* MON_AUTH: decided once, here.  The users file first: a name it holds
+ * never goes to PAM (--pam).  The password is cleared before a user
  * process is forked.  0, or -1 when the reply cannot go. */
 static int authenticate(struct monitor *m, struct mon_request *rq)
 {
@@ -310,24 +366,36 @@ static int authenticate(struct monitor *m, struct mon_request *rq)
 	struct mon_reply rp;
 	char why[300];
 	int fd = -1, r;
-	bool ok;
+	bool ok = false, found = false, late = false;
 
 	memset(&rp, 0, sizeof(rp));
 	snprintf(m->name, sizeof(m->name), "%s", rq->user);
-	ok = auth_users_file(cfg->users_file, m->users_fd, rq->user, rq->pass, &e) == 0;
-	explicit_bzero(rq->pass, sizeof(rq->pass));
-	if (ok && account_resolve(&e, cfg->run_as, &a, why, sizeof(why)) < 0) {
-		log_msg(LOG_ERR, "error", "users file %s: user %s: %s", cfg->users_file, e.name, why);
-		ok = false;
+	if (cfg->users_file) {
+		ok = auth_users_file(cfg->users_file, m->users_fd, rq->user, rq->pass, &e,
+				     &found) == 0;
+		if (ok && account_resolve(&e, cfg->run_as, &a, why, sizeof(why)) < 0) {
+			log_msg(LOG_ERR, "error", "users file %s: user %s: %s", cfg->users_file,
+				e.name, why);
+			ok = false;
+		}
 	}
+	if (!found && cfg->pam_service) {
+		r = pam_login(m, rq, &e, &a);
+		ok = r == 0;
+		late = r > 0;
+	}
+	explicit_bzero(rq->pass, sizeof(rq->pass));
 	if (ok)
 		ok = start_user(m, &e, &a, &fd) == 0;
 	if (!ok) {
-		/* each failure waits longer: 1, 2, 3... times the delay */
+		end_pam(m);
+		/* each failure waits longer: 1, 2, 3... times the delay; a PAM
+		 * stack out of time used the login deadline up */
 		m->failures++;
-		delay_ms((unsigned long long)cfg->login_delay_ms * m->failures);
+		if (!late)
+			delay_ms((unsigned long long)cfg->login_delay_ms * m->failures);
 		rp.type = MON_AUTH_FAIL;
-		rp.last = m->failures >= cfg->max_login_failures;
+		rp.last = late || m->failures >= cfg->max_login_failures;
 		if (rp.last)
 			m->state = MON_CLOSED;
 		return send_reply(m, &rp, -1);
@@ -419,7 +487,7 @@ int monitor_run(const struct config *cfg, const struct activation *act, int sock
 		pid_t net_pid)
 {
 	struct monitor m = {.cfg = cfg, .sock = sock, .users_fd = -1, .net = net_pid,
-			    .user = -1, .state = MON_PREAUTH};
+			    .user = -1, .state = MON_PREAUTH, .pam = PAM_LOGIN_NONE};
 	int r, st;
 
 	stop_net = net_pid;
@@ -435,10 +503,17 @@ int monitor_run(const struct config *cfg, const struct activation *act, int sock
 		m.leftover = NULL;
 	close_connection(act, sock);
 	log_set_client(&act->peer);
+	/* PAM_RHOST only for an IP address: a pipe's "stdin" would make
+	 * libpam's audit resolve it as a host name (a DNS query) */
+	if (act->peer.family == AF_INET || act->peer.family == AF_INET6)
+		snprintf(m.rhost, sizeof(m.rhost), "%s", act->peer.addr);
 	(void)sandbox_limit(RLIMIT_CORE, 0);
-	m.users_fd = open(cfg->users_file, O_RDONLY | O_CLOEXEC);
-	if (m.users_fd < 0)
-		log_msg(LOG_ERR, "error", "users file %s: %s", cfg->users_file, strerror(errno));
+	if (cfg->users_file) {
+		m.users_fd = open(cfg->users_file, O_RDONLY | O_CLOEXEC);
+		if (m.users_fd < 0)
+			log_msg(LOG_ERR, "error", "users file %s: %s", cfg->users_file,
+				strerror(errno));
+	}
 	r = serve(&m);
 	end_user(&m);
 	close(m.sock);

@@ -45,6 +45,7 @@ int mon_parse_request(const void *buf, size_t len, struct mon_request *rq)
 	case MON_AUTH:
 		wire_get_str(&r, rq->user, sizeof(rq->user), 1);
 		wire_get_str(&r, rq->pass, sizeof(rq->pass), 0);
+		rq->wait_ms = wire_get_u32(&r);
 		break;
 	case MON_LOGOUT:
 		break;
@@ -67,6 +68,7 @@ size_t mon_format_request(void *buf, size_t cap, const struct mon_request *rq)
 			return 0;
 		wire_put_str(&w, rq->user);
 		wire_put_str(&w, rq->pass);
+		wire_put_u32(&w, rq->wait_ms);
 		break;
 	case MON_LOGOUT:
 		break;

@@ -7,7 +7,8 @@
  * type in the monitor's state.  Anything else ends the session.
  *
  *   request            allowed in      fields                       reply
- *   MON_AUTH           PREAUTH         user (1-63), password (0-511) AUTH_OK + fd | AUTH_FAIL
+ *   MON_AUTH           PREAUTH         user (1-63), password (0-511), AUTH_OK + fd | AUTH_FAIL
+ *                                      wait (ms, the login deadline)
  *   MON_LOGOUT         AUTHED          -                            LOGGED_OUT
  *
  * AUTH_OK carries the user process's socket (SCM_RIGHTS).  A failed AUTH
@@ -52,6 +53,7 @@ struct mon_request {
 	enum mon_type type;
 	char user[USER_NAME_MAX];
 	char pass[MON_PASS_MAX];
+	unsigned wait_ms;     /* AUTH: what is left of the login deadline */
 };
 
 struct mon_reply {

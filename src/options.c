@@ -88,6 +88,34 @@ static const struct option_def option_table[] = {
 	 .help = "virtual users, one per line: name:crypt-hash:home[:rw|ro][:ACCOUNT]",
 	 .man = "Virtual users, one per line\n.BR name:hash:home [ :rw | :ro ][ :ACCOUNT ]\n"
 	 "(see\n.B LOGINS\nand\n.BR IDENTITIES )."},
+	{.name = "pam", .kind = KIND_NAME, .offset = F(pam_service), .bare = "sockftpd",
+	 .arg = "SERVICE",
+	 .help = "system users log in through PAM SERVICE (default sockftpd; needs a root start)",
+	 .man = "System users log in through PAM, with the service\n.I SERVICE\n"
+	 "(the option without a value:\n.BR sockftpd ,\n.IR /etc/pam.d/sockftpd ,\n"
+	 "which meson installs: Debian's common-auth, common-account and\n"
+	 "common-session).\n"
+	 "Needs a root start (the monitor runs PAM; see\n.BR IDENTITIES ):\n"
+	 "without root it is a start-up error (exit status 2).\n"
+	 "A login is pam_authenticate, pam_acct_mgmt (a locked or expired account,\n"
+	 "or one whose password must be changed, gets 530 and the reason is logged),\n"
+	 "initgroups, pam_setcred and pam_open_session before the user's process\n"
+	 "starts, as the account, rooted at its home; pam_close_session when the\n"
+	 "session ends.\n"
+	 "uid 0, a home that is not a directory, and (see\n"
+	 ".BR \\-\\-pam\\-check\\-shell )\n"
+	 "a shell not in\n.I /etc/shells\nare refused.\n"
+	 "With\n.B \\-\\-users\ntoo, a name the users file holds never goes to PAM.\n"
+	 "PAM gets PAM_RHOST (the client's IP address; none through a pipe), PAM_TTY\n.B ftp\n"
+	 "and PAM_RUSER (the name given); its own failure delay is replaced by\n"
+	 ".BR \\-\\-login\\-delay ,\n"
+	 "and a stack that takes longer than the login deadline is stopped."},
+	{.name = "pam-check-shell", .kind = KIND_CHOICE, .offset = F(pam_check_shell),
+	 .choices = "no|yes", .def = "yes", .bare = "yes", .arg = "no|yes",
+	 .help = "PAM logins need a shell listed in /etc/shells (default yes)",
+	 .man = "With\n.BR yes ,\na system user whose login shell is not in\n.I /etc/shells\n"
+	 "(such as\n.IR /usr/sbin/nologin )\ncannot log in through\n"
+	 ".BR \\-\\-pam ;\n.B no\nallows it."},
 	{.name = "pasv-address", .kind = KIND_IPV4, .offset = F(pasv_address), .arg = "IPV4",
 	 .help = "address PASV replies announce (behind NAT; default: the control connection's)",
 	 .man = "The address PASV replies announce, for a server behind NAT (default: the\n"

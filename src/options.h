@@ -41,6 +41,8 @@ struct config {
 	unsigned sandbox;             /* enum sandbox_mode: --sandbox */
 	const char *anonymous_root;   /* --anonymous DIR: read-only anonymous logins */
 	const char *users_file;       /* --users FILE: virtual users */
+	const char *pam_service;      /* --pam SERVICE: system users through PAM, or NULL */
+	unsigned pam_check_shell;     /* --pam-check-shell: the shell must be in /etc/shells */
 	const char *pasv_address;     /* --pasv-address: IPv4 announced by PASV */
 	unsigned pasv_ports[2];       /* --pasv-ports LO-HI; 0-0 is any port */
 	unsigned idle_timeout;        /* --idle-timeout seconds */

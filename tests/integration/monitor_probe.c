@@ -36,8 +36,9 @@ int main(int argc, char *argv[])
 	config_defaults(&cfg, NULL);
 	argv[sep] = NULL;
 	if (options_parse(&cfg, NULL, sep, argv, err, sizeof(err)) != OPTIONS_RUN ||
-	    !cfg.users_file) {
-		fprintf(stderr, "monitor_probe: %s\n", cfg.users_file ? err : "--users is needed");
+	    (!cfg.users_file && !cfg.pam_service)) {
+		fprintf(stderr, "monitor_probe: %s\n",
+			cfg.users_file || cfg.pam_service ? err : "--users or --pam is needed");
 		return 2;
 	}
 	log_open((enum log_target)cfg.log_target);

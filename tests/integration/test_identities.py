@@ -9,7 +9,9 @@ over (monitor_probe runs the very monitor against a script that speaks its
 protocol) logs in with no password but the right one, gets no process for
 another user and no descriptor a login would not get; FTPS works across
 the login.  Needs root (skipped otherwise): the test creates a system user
-with useradd and removes it at the end."""
+with useradd, in a copy of /etc bind-mounted over it in a private mount
+namespace of the test process (privetc.py): the host's /etc is never
+written."""
 import json
 import os
 import platform
@@ -44,9 +46,10 @@ def u16(n):
     return struct.pack("<H", n)
 
 
-def auth(user, password):
+def auth(user, password, wait_ms=60000):
     user, password = user.encode(), password.encode()
-    return bytes([MON_AUTH]) + u16(len(user)) + user + u16(len(password)) + password
+    return (bytes([MON_AUTH]) + u16(len(user)) + user + u16(len(password)) + password
+            + struct.pack("<I", wait_ms))
 
 
 def fop(op, path=b"/", arg=0, flags=0, off=0, path2=b""):
@@ -163,6 +166,15 @@ def attack(scenario, users):
         c.close()
         mon.recv(100)   # the monitor ends the session: killed here
         say(step="reply")
+    elif scenario == "pam":
+        # --pam with --users: alice is in the file, pamu only in the system
+        login("pamu", "wrong")
+        fd = login("pamu", pw["pamu"])
+        say(step="pam_fd", ok=fd is not None)
+        data, _ = ask(mon, bytes([MON_LOGOUT]))
+        say(step="logout", type=data[0])
+        login("alice", pw["pamu"])    # a name the file holds never goes to PAM
+        say(step="alive")
     elif scenario == "user_process_rules":
         fd = login("alice", pw["alice"])
         files = socket.socket(fileno=fd)
@@ -224,6 +236,25 @@ from harness import (SOCKFTPD, TIMEOUT, Ftp, Server, children, inet_fds,  # noqa
                      with_reserved_port)
 from tlshelp import make_cert  # noqa: E402
 import ptrace_probe  # noqa: E402
+
+
+from privetc import private_copy_of_etc  # noqa: E402
+
+ETC_COPY = None
+
+
+def setUpModule():
+    global ETC_COPY
+    if os.geteuid() != 0 or not shutil.which("useradd"):
+        return  # the class skips itself
+    # before any thread: unshare(CLONE_NEWNS) needs a single-threaded process
+    ETC_COPY = tempfile.TemporaryDirectory()
+    private_copy_of_etc(ETC_COPY.name)
+
+
+def tearDownModule():
+    if ETC_COPY:
+        ETC_COPY.cleanup()
 
 
 def field(st, name):
@@ -628,12 +659,12 @@ class Identities(unittest.TestCase):
 
     # a network process taken over
 
-    def probe(self, scenario, delay=0):
-        users = "alice:pw-alice,bob:pw-bob"
+    def probe(self, scenario, delay=0, extra=()):
+        users = "alice:pw-alice,bob:pw-bob,pamu:pw-Pamu-1"
         # the attacker runs as nobody: a Python it may run
         python = "/usr/bin/python3" if os.access("/usr/bin/python3", os.X_OK) else sys.executable
         r = subprocess.run([PROBE, "--users", self.probe_users, "--login-delay", str(delay),
-                            "--log", "stderr", "--", python, os.path.abspath(__file__),
+                            "--log", "stderr", *extra, "--", python, os.path.abspath(__file__),
                             "--attack", scenario, users], capture_output=True, timeout=60)
         steps = [json.loads(l) for l in r.stdout.decode().splitlines()]
         return r.returncode, steps, r.stderr.decode()
@@ -663,6 +694,29 @@ class Identities(unittest.TestCase):
     def setUp(self):
         if self._testMethodName.startswith("test_taken_over") and not PROBE:
             self.skipTest("SOCKFTPD_MONITOR_PROBE must name monitor_probe (meson test)")
+
+    def test_taken_over_pam_logins(self):
+        """With --pam too (the private /etc copy: a system user pamu, the
+        shipped PAM service): PAM decides pamu's password, the users file
+        alice's."""
+        home = os.path.join(self.tmp.name, "pamu")
+        run("useradd", "--home-dir", home, "--shell", "/bin/bash", "--user-group", "pamu")
+        self.addCleanup(subprocess.run, ["userdel", "pamu"], capture_output=True, timeout=60)
+        subprocess.run(["chpasswd"], input=b"pamu:pw-Pamu-1\n", check=True, timeout=60)
+        os.makedirs(home)
+        uid, gid = pwd.getpwnam("pamu").pw_uid, pwd.getpwnam("pamu").pw_gid
+        os.chown(home, uid, gid)
+        shutil.copy(os.path.join(os.environ.get("SOCKFTPD_SRC_UNITS", ""), "sockftpd.pam"),
+                    "/etc/pam.d/sockftpd")
+        code, steps, log = self.probe("pam", extra=["--pam"])
+        auths = [s for s in steps if s["step"] == "auth"]
+        self.assertEqual([(s["user"], s["type"], s["fds"]) for s in auths],
+                         [("pamu", MON_AUTH_FAIL, 0), ("pamu", MON_AUTH_OK, 1),
+                          ("alice", MON_AUTH_FAIL, 0)], log)
+        self.assertEqual((auths[1]["uid"], auths[1]["gid"]), (uid, gid))
+        self.assertIn("alive", [s["step"] for s in steps])
+        self.assertIn("PAM sockftpd: pamu: Authentication failure", log)
+        self.assertNotIn("PAM sockftpd: alice", log)
 
     def test_taken_over_no_login_without_the_password(self):
         code, steps, log = self.probe("no_password", delay=100)

@@ -13,6 +13,7 @@ static size_t auth(unsigned char *buf, size_t cap, const char *user, const char 
 	rq.type = MON_AUTH;
 	strcpy(rq.user, user);
 	strcpy(rq.pass, pass);
+	rq.wait_ms = 60000;
 	return mon_format_request(buf, cap, &rq);
 }
 
@@ -22,9 +23,10 @@ Test(monitor_proto, requests_round_trip)
 	struct mon_request rq, logout = {.type = MON_LOGOUT};
 	size_t n = auth(buf, sizeof(buf), "alice", "secret");
 
-	cr_assert_eq(n, 1 + 2 + 5 + 2 + 6);
+	cr_assert_eq(n, 1 + 2 + 5 + 2 + 6 + 4);
 	cr_assert_eq(mon_parse_request(buf, n, &rq), 0);
 	cr_assert_eq(rq.type, MON_AUTH);
+	cr_assert_eq(rq.wait_ms, 60000);
 	cr_assert_str_eq(rq.user, "alice");
 	cr_assert_str_eq(rq.pass, "secret");
 	/* an empty password is a password */
@@ -66,17 +68,19 @@ Test(monitor_proto, malformed_requests)
 	cr_assert_eq(mon_parse_request(big, 3 + 64 + 2, &rq), -1);
 	big[1] = 63;
 	big[3 + 63] = 0;  /* an empty password after it */
-	cr_assert_eq(mon_parse_request(big, 3 + 63 + 2, &rq), 0);
+	cr_assert_eq(mon_parse_request(big, 3 + 63 + 2 + 4, &rq), 0);
 	big[3 + 63] = 0x00;
 	big[3 + 63 + 1] = 0x02;  /* 512 */
 	memset(big + 3 + 63 + 2, 'p', 512);
 	cr_assert_eq(mon_parse_request(big, 3 + 63 + 2 + 512, &rq), -1);
 	big[3 + 63] = 0xff;
 	big[3 + 63 + 1] = 0x01;  /* 511 */
-	cr_assert_eq(mon_parse_request(big, 3 + 63 + 2 + 511, &rq), 0);
+	cr_assert_eq(mon_parse_request(big, 3 + 63 + 2 + 511 + 4, &rq), 0);
+	/* without the wait after the password */
+	cr_assert_eq(mon_parse_request(big, 3 + 63 + 2 + 511, &rq), -1);
 	/* a length that claims more than there is */
 	big[3 + 63 + 1] = 0xff;
-	cr_assert_eq(mon_parse_request(big, 3 + 63 + 2 + 511, &rq), -1);
+	cr_assert_eq(mon_parse_request(big, 3 + 63 + 2 + 511 + 4, &rq), -1);
 	/* what cannot be sent is not formatted */
 	cr_assert_eq(auth(buf, sizeof(buf), "", "x"), 0);
 	cr_assert_eq(auth(buf, 10, "alice", "secret"), 0);
