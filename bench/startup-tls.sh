@@ -125,7 +125,7 @@ for cfg in $CONFIGS; do
 	# wait (bounded) for the session to end: the last dump is written at exit
 	i=0
 	while [ $i -lt 600 ]; do
-		f=$(ls "$d"/cg.* 2>/dev/null | grep -v '\.[0-9]*$' | head -n 1)
+		f=$(ls "$d"/cg.* 2>/dev/null | grep '/cg\.[0-9]*$' | head -n 1)
 		[ -n "$f" ] && [ -s "$f" ] && grep -q '^totals:' "$f" && break
 		sleep 0.05; i=$((i + 1))
 	done
