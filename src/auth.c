@@ -99,6 +99,60 @@ static void scrub(char *line, struct user_entry *e, struct user_entry *first,
 	explicit_bzero(iobuf, iolen);
 }
 
+/* The users file, opened before privileges were dropped (fd), or now,
+ * read from its start through iobuf; NULL (logged) when it cannot be. */
+static FILE *users_open(const char *file, int fd, char *iobuf, size_t iolen)
+{
+	FILE *f;
+
+	if (fd >= 0) {
+		int copy = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+
+		f = copy >= 0 && lseek(copy, 0, SEEK_SET) == 0 ? fdopen(copy, "r") : NULL;
+		if (!f && copy >= 0)
+			close(copy);
+	} else {
+		f = fopen(file, "re");
+	}
+	if (!f) {
+		log_msg(LOG_ERR, "error", "users file %s: %s", file, strerror(errno));
+		return NULL;
+	}
+	setvbuf(f, iobuf, _IOFBF, iolen);
+	return f;
+}
+
+/* The next good entry of the file into e (bad and overlong lines logged
+ * and skipped): true, or false at its end. */
+static bool next_entry(FILE *f, const char *file, unsigned *lineno, char *line, size_t cap,
+		       struct user_entry *e)
+{
+	while (fgets(line, (int)cap, f)) {
+		size_t len = strlen(line);
+		const char *why = NULL;
+
+		++*lineno;
+		if (len == cap - 1 && line[len - 1] != '\n') {
+			int c;
+
+			log_msg(LOG_ERR, "error", "users file %s:%u: line too long", file, *lineno);
+			while ((c = fgetc(f)) != EOF && c != '\n')
+				;
+			continue;
+		}
+		switch (users_parse_line(line, len, e, &why)) {
+		case USERS_LINE_SKIP:
+			continue;
+		case USERS_LINE_BAD:
+			log_msg(LOG_ERR, "error", "users file %s:%u: %s", file, *lineno, why);
+			continue;
+		case USERS_LINE_ENTRY:
+			return true;
+		}
+	}
+	return false;
+}
+
 int auth_users_file(const char *file, int fd, const char *user, const char *pass,
 		    struct user_entry *out, bool *found_line)
 {
@@ -109,44 +163,11 @@ int auth_users_file(const char *file, int fd, const char *user, const char *pass
 	bool found = false, have_first = false, ok = false;
 	FILE *f;
 
-	/* opened before privileges were dropped, or now */
-	if (fd >= 0) {
-		int copy = fcntl(fd, F_DUPFD_CLOEXEC, 0);
-
-		f = copy >= 0 && lseek(copy, 0, SEEK_SET) == 0 ? fdopen(copy, "r") : NULL;
-		if (!f && copy >= 0)
-			close(copy);
-	} else {
-		f = fopen(file, "re");
-	}
 	*found_line = false;
-	if (!f) {
-		log_msg(LOG_ERR, "error", "users file %s: %s", file, strerror(errno));
+	f = users_open(file, fd, iobuf, sizeof(iobuf));
+	if (!f)
 		return -1;
-	}
-	setvbuf(f, iobuf, _IOFBF, sizeof(iobuf));
-	while (fgets(line, sizeof(line), f)) {
-		size_t len = strlen(line);
-		const char *why = NULL;
-
-		lineno++;
-		if (len == sizeof(line) - 1 && line[len - 1] != '\n') {
-			int c;
-
-			log_msg(LOG_ERR, "error", "users file %s:%u: line too long", file, lineno);
-			while ((c = fgetc(f)) != EOF && c != '\n')
-				;
-			continue;
-		}
-		switch (users_parse_line(line, len, &e, &why)) {
-		case USERS_LINE_SKIP:
-			continue;
-		case USERS_LINE_BAD:
-			log_msg(LOG_ERR, "error", "users file %s:%u: %s", file, lineno, why);
-			continue;
-		case USERS_LINE_ENTRY:
-			break;
-		}
+	while (next_entry(f, file, &lineno, line, sizeof(line), &e)) {
 		/* the costliest hash of the file (the first of them) */
 		if (!have_first || users_hash_cost(e.hash) > users_hash_cost(first.hash)) {
 			first = e;

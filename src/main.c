@@ -126,21 +126,16 @@ static int pam_start_error(const struct config *cfg, char *err, size_t errcap)
 	return 0;
 }
 
-int main(int argc, char *argv[])
+/* A command line that does not serve a session: --help, --version,
+ * --check-config, an error.  Its exit status, or -1 to serve. */
+static int not_serving(enum options_result r, const struct config *cfg,
+		       const struct origins *org, const char *err)
 {
-	static struct session s;
-	struct config cfg;
-	struct origins org;
-	struct held held = HELD_NONE;
-	struct activation act;
-	char err[512];
-	int status;
-
-	switch (configure(&cfg, &org, argc, argv, err, sizeof(err))) {
+	switch (r) {
 	case OPTIONS_RUN:
-		break;
+		return -1;
 	case OPTIONS_CHECK:
-		return check_config(&cfg, &org);
+		return check_config(cfg, org);
 	case OPTIONS_HELP: {
 		char usage[8192];
 
@@ -151,8 +146,50 @@ int main(int argc, char *argv[])
 		put(1, "sockftpd " SOCKFTPD_VERSION "\n", strlen("sockftpd " SOCKFTPD_VERSION "\n"));
 		return 0;
 	case OPTIONS_ERROR:
-		return fail(err, true);
+		break;
 	}
+	return fail(err, true);
+}
+
+/* What the session needs from before the sandbox besides the connection:
+ * the certificate and key (read and checked by each session), the
+ * transfer log, who this process is.  0, or -1 (logged). */
+static int acquire(const struct config *cfg, struct held *held)
+{
+	char err[512];
+
+	held->tls = cfg->tls_cert ? tls_setup(cfg, err, sizeof(err)) : NULL;
+	if (cfg->tls_cert && !held->tls) {
+		log_msg(LOG_ERR, "error", "%s", err);
+		return -1;
+	}
+	if (cfg->xferlog) {
+		held->xferlog_fd = open(cfg->xferlog, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC |
+					O_NOCTTY, 0640);
+		if (held->xferlog_fd < 0) {
+			log_msg(LOG_ERR, "error", "--xferlog %s: %s", cfg->xferlog, strerror(errno));
+			tls_free(held->tls);
+			return -1;
+		}
+		tzset();  /* local time for its lines, read before a chroot */
+	}
+	auth_know_self();
+	return 0;
+}
+
+int main(int argc, char *argv[])
+{
+	static struct session s;
+	struct config cfg;
+	struct origins org;
+	struct held held = HELD_NONE;
+	struct activation act;
+	char err[512];
+	int status;
+
+	status = not_serving(configure(&cfg, &org, argc, argv, err, sizeof(err)), &cfg, &org, err);
+	if (status >= 0)
+		return status;
 	if (cfg.pam_service && pam_start_error(&cfg, err, sizeof(err)) < 0)
 		return fail(err, false);
 	/* A peer that goes away must not kill us in the middle of a write;
@@ -194,22 +231,8 @@ int main(int argc, char *argv[])
 		if (net > 0)
 			return monitor_run(&cfg, &act, held.monitor_fd, net);
 	}
-	/* the certificate and key, read and checked by each session */
-	held.tls = cfg.tls_cert ? tls_setup(&cfg, err, sizeof(err)) : NULL;
-	if (cfg.tls_cert && !held.tls) {
-		log_msg(LOG_ERR, "error", "%s", err);
+	if (acquire(&cfg, &held) < 0)
 		return 2;
-	}
-	if (cfg.xferlog) {
-		held.xferlog_fd = open(cfg.xferlog, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC |
-				       O_NOCTTY, 0640);
-		if (held.xferlog_fd < 0) {
-			log_msg(LOG_ERR, "error", "--xferlog %s: %s", cfg.xferlog, strerror(errno));
-			return 2;
-		}
-		tzset();  /* local time for its lines, read before a chroot */
-	}
-	auth_know_self();
 	/* No byte from the client is read before this. */
 	if (sandbox_enter(&cfg, &held, err, sizeof(err)) < 0) {
 		log_msg(LOG_ERR, "error", "%s", err);
