@@ -375,6 +375,22 @@ class ForkOnly(Modes, unittest.TestCase):
     mode = "no"
 
 
+class StartUp(unittest.TestCase):
+    def test_bad_address_and_address_in_use(self):
+        r = subprocess.run([SOCKFTPD, "--listen", "localhost:21"], capture_output=True,
+                           timeout=TIMEOUT)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn(b"--listen: 'localhost:21' is not ADDRESS:PORT", r.stderr)
+        with socket.socket() as taken:
+            taken.bind(("127.0.0.1", 0))
+            taken.listen()
+            where = "127.0.0.1:%d" % taken.getsockname()[1]
+            r = subprocess.run([SOCKFTPD, "--log", "stderr", "--listen", where],
+                               capture_output=True, timeout=TIMEOUT)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn(("--listen %s: Address already in use" % where).encode(), r.stderr)
+
+
 class SystemdAcceptNo(unittest.TestCase):
     """systemd-socket-activate without --accept passes its listening sockets
     at the first connection, as a socket unit with Accept=no does."""
