@@ -94,6 +94,11 @@ void log_open(enum log_target t)
 	}
 }
 
+bool log_uses_stderr(void)
+{
+	return resolved && target == LOG_TARGET_STDERR;
+}
+
 static const char *prio_word(int prio)
 {
 	switch (prio) {

@@ -3,6 +3,7 @@
 #ifndef SOCKFTPD_LOG_H
 #define SOCKFTPD_LOG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <syslog.h>
 
@@ -14,6 +15,9 @@
  * sandbox, so a chroot or a filter cannot cut the log off.  (Where nobody
  * calls it, the first line does.) */
 void log_open(enum log_target target);
+
+/* Lines go to standard error (--log stderr, or auto resolved to it). */
+bool log_uses_stderr(void);
 
 /* The client every following line is about. */
 void log_set_client(const struct endpoint *peer);

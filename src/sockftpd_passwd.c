@@ -270,6 +270,33 @@ static int list(const char *text, size_t len)
 	return 0;
 }
 
+/* A file whose hashes mix methods lets a failed login's time tell which
+ * names exist (an unknown name costs the costliest method): say so when
+ * the hash of name, made with the method of hash, is not like the others. */
+static void warn_mixed(const char *text, size_t len, const char *name, const char *hash)
+{
+	const char *mine = users_hash_method(hash), *why;
+	size_t pos = 0;
+
+	while (pos < len) {
+		const char *nl = memchr(text + pos, '\n', len - pos);
+		size_t n = nl ? (size_t)(nl - text - pos) + 1 : len - pos;
+		struct user_entry e;
+
+		if (users_parse_line(text + pos, n, &e, &why) == USERS_LINE_ENTRY &&
+		    strcmp(e.name, name) != 0 && strcmp(users_hash_method(e.hash), mine) != 0) {
+			fprintf(stderr, "sockftpd-passwd: warning: %s now mixes hash methods (%s for "
+				"%s, %s for %s): a failed login's time may tell which names exist; "
+				"set every password with the same method\n", file, mine, name,
+				users_hash_method(e.hash), e.name);
+			explicit_bzero(&e, sizeof(e));
+			return;
+		}
+		explicit_bzero(&e, sizeof(e));
+		pos += n;
+	}
+}
+
 static int run(int argc, char **argv)
 {
 	static struct user_entry e;
@@ -297,6 +324,7 @@ static int run(int argc, char **argv)
 		ask(pw, sizeof(pw), true);
 		hash(pw, e.hash, sizeof(e.hash));
 		explicit_bzero(pw, sizeof(pw));
+		warn_mixed(text, len, e.name, e.hash);
 		set_line(text, len, len, len, &e, &st, exists);
 		return 0;
 	}
@@ -306,6 +334,7 @@ static int run(int argc, char **argv)
 		ask(pw, sizeof(pw), true);
 		hash(pw, h, sizeof(h));
 		explicit_bzero(pw, sizeof(pw));
+		warn_mixed(text, len, e.name, h);
 		e.hash[0] = '!';
 		memcpy(e.hash + e.locked, h, strlen(h) + 1);
 	} else if (strcmp(cmd, "home") == 0 && argc == 3) {

@@ -91,6 +91,17 @@ static int start(const struct config *cfg, const struct user_entry *e, const str
 	char err[300];
 	int fd;
 
+	/* 0 and 1 are nothing of the user process's (the service's journal
+	 * stream, a terminal...), 2 only when the log goes there */
+	fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (fd >= 0) {
+		dup2(fd, 0);
+		dup2(fd, 1);
+		if (!log_uses_stderr())
+			dup2(fd, 2);
+		if (fd > 2)
+			close(fd);
+	}
 	if (enter_home(e, a, step) < 0)
 		return -1;
 	*step = STEP_IDENTITY;

@@ -513,6 +513,29 @@ class Identities(unittest.TestCase):
         self.assertEqual(f.stor("net-root.txt", b"n")[0], 226)
         self.assertEqual(f.cmd("NOOP")[0], 200)
 
+    def test_the_user_process_holds_no_stream_of_the_service(self):
+        """Descriptors 0, 1 and 2 the service was started with (a journal
+        stream, a terminal, here a file) are not the user process's: it
+        gets /dev/null on them (2 stays only when the log goes there)."""
+        exe = shutil.which("systemd-socket-activate")
+        if not exe:
+            self.skipTest("systemd-socket-activate not installed")
+        out = os.path.join(self.tmp.name, "service-stdout")
+        fh = open(out, "w")
+        self.addCleanup(fh.close)
+        listen = with_reserved_port("127.0.0.1:0")
+        srv = Server([exe, "-a", "-l", listen, "--", SOCKFTPD, "--users", self.users,
+                      "--login-delay", "0", "--log", "syslog"], ["Listening on " + listen],
+                     stdout=fh)
+        self.addCleanup(srv.stop)
+        f = Ftp("127.0.0.1", srv.port)
+        self.addCleanup(f.close)
+        f.login("bob", "pw-bob")
+        net, user = session_processes(self.monitor_of(f, srv), want_user=True)
+        self.assertEqual([os.readlink("/proc/%d/fd/%d" % (user, n)) for n in (0, 1, 2)],
+                         ["/dev/null"] * 3)
+        self.assertEqual(f.cmd("NOOP")[0], 200)
+
     def test_no_hash_or_password_in_the_user_process(self):
         """The user process is forked by the monitor, which read the users
         file: none of its hashes, and not the password, is in what the user

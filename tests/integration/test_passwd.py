@@ -85,7 +85,10 @@ class Passwd(unittest.TestCase):
         method of the file, not the first line's (no timing oracle), and
         --check-config warns about the mix."""
         self.ok("--sha512", "add", "fast", self.home, "rw", password="f")
-        self.ok("add", "slow", self.home, "rw", password="s")
+        r = self.tool("add", "slow", self.home, "rw", password="s")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn(b"now mixes hash methods (yescrypt for slow, sha512-crypt for fast)",
+                      r.stderr)
         srv = socket_activate(["127.0.0.1:0"], args=["--users", self.file,
                                                      "--login-delay", "0"])
         self.addCleanup(srv.stop)
