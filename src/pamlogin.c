@@ -19,6 +19,7 @@
 
 #include "auth.h"
 #include "deadline.h"
+#include "logfmt.h"
 #include "log.h"
 #include "pamlib.h"
 
@@ -260,9 +261,11 @@ static int pam_process(const struct config *cfg, const char *rhost, const char *
 	sigset_t term;
 	pam_handle_t *ph = NULL;
 	static char setting[USER_HASH_MAX];
+	char who[4 * USER_NAME_MAX];  /* the name the client gave, escaped for the log */
 	int rc, cred = 0, status = 1, known;
 
 	memset(&ans, 0, sizeof(ans));
+	log_escape(who, sizeof(who), user, strlen(user));
 	if (!p) {
 		explicit_bzero(pass, strlen(pass));
 		log_msg(LOG_ERR, "error", "--pam: %s", pamlib_error());
@@ -299,14 +302,14 @@ static int pam_process(const struct config *cfg, const char *rhost, const char *
 	/* the password PAM kept (pam_set_item wipes the old one) */
 	(void)p->pam_set_item(ph, PAM_AUTHTOK, NULL);
 	if (rc != PAM_SUCCESS) {
-		log_msg(LOG_WARNING, "login-failed", "PAM %s: %s: %s%s", cfg->pam_service, user,
+		log_msg(LOG_WARNING, "login-failed", "PAM %s: %s: %s%s", cfg->pam_service, who,
 			p->pam_strerror(ph, rc), hint(user));
 		goto end;
 	}
 	rc = p->pam_acct_mgmt(ph, PAM_SILENT | PAM_DISALLOW_NULL_AUTHTOK);
 	if (rc != PAM_SUCCESS) {
 		log_msg(LOG_WARNING, "login-failed", "PAM %s: %s: account refused: %s%s",
-			cfg->pam_service, user, p->pam_strerror(ph, rc), hint(user));
+			cfg->pam_service, who, p->pam_strerror(ph, rc), hint(user));
 		goto end;
 	}
 	/* the name the stack settled on */
@@ -316,7 +319,7 @@ static int pam_process(const struct config *cfg, const char *rhost, const char *
 	pw = getpwnam(item);
 	if (!pw) {
 		log_msg(LOG_WARNING, "login-failed", "PAM %s: %s: %s", cfg->pam_service,
-			(const char *)item, errno ? strerror(errno) : "no such system user");
+			who, errno ? strerror(errno) : "no such system user");
 		goto end;
 	}
 	if (account_checks(cfg, pw, &ans) < 0)
@@ -475,10 +478,14 @@ enum pamlogin_result pamlogin_begin(const struct config *cfg, const char *rhost,
 	pl->sock = sv[0];
 	memset(&ans, 0, sizeof(ans));
 	if (wait_answer(pl, timeout_ms, &ans, &late) < 0 || !ans.ok) {
-		if (late)
+		if (late) {
+			char who[4 * USER_NAME_MAX];
+
+			log_escape(who, sizeof(who), user, strlen(user));
 			log_msg(LOG_WARNING, "login-failed", "PAM %s: %s: no answer within the "
-				"login deadline (%d ms): stopped", cfg->pam_service, user,
+				"login deadline (%d ms): stopped", cfg->pam_service, who,
 				timeout_ms);
+		}
 		kill_tree(pid, 0);
 		pamlogin_signal(pid, SIGKILL);
 		reap(pid);

@@ -214,6 +214,15 @@ class Pam(unittest.TestCase):
     def test_unknown_user(self):
         self.refused("nosuchuser", "whatever", "no such user")
 
+    def test_a_name_with_control_characters_is_logged_escaped(self):
+        f = Ftp("127.0.0.1", self.srv.port)
+        self.addCleanup(f.close)
+        self.assertEqual(f.cmd("USER ev\x1b[2Jil\x7f")[0], 331)
+        self.assertEqual(f.cmd("PASS whatever")[0], 530)
+        self.srv.log.wait_for(lambda l: "PAM sockftpd: ev" in l and "no such user" in l)
+        self.assertNotIn("\x1b", self.srv.log.text())
+        self.assertNotIn("\x7f", self.srv.log.text())
+
     def test_unknown_user_costs_what_a_wrong_password_costs(self):
         """The time from PASS to 530, alternately for an unknown name and for
         alice with a wrong password (login delay 0): medians within a
