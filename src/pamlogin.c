@@ -247,48 +247,42 @@ static void hold(int sock)
 }
 
 /* The PAM process.  Its exit status: 0 after a session, 1 otherwise. */
-static int pam_process(const struct config *cfg, const char *rhost, const char *user,
-		       char *pass, int sock)
+/* pam_start and the items: PAM_RHOST (an IP address only), PAM_TTY,
+ * PAM_RUSER, our own failure delay.  0, or -1 (logged; *ph to end when
+ * set). */
+static int pam_begin(const struct pamlib *p, const struct config *cfg, const char *rhost,
+		     const char *user, const struct pam_conv *conv, pam_handle_t **ph)
 {
-	static struct pam_answer ans;
-	struct conv_data cd = {.user = user, .pass = pass};
-	struct pam_conv conv = {.conv = converse, .appdata_ptr = &cd};
 	void (*delay_fn)(int, unsigned, void *) = no_delay;
-	const struct pamlib *p = pamlib_get();
-	const struct passwd *pw;
-	const void *item = NULL, *delay_item;
-	struct sigaction sa;
-	sigset_t term;
-	pam_handle_t *ph = NULL;
-	static char setting[USER_HASH_MAX];
-	char who[4 * USER_NAME_MAX];  /* the name the client gave, escaped for the log */
-	int rc, cred = 0, status = 1, known;
+	const void *delay_item;
+	int rc = p->pam_start(cfg->pam_service, user, conv, ph);
 
-	memset(&ans, 0, sizeof(ans));
-	log_escape(who, sizeof(who), user, strlen(user));
-	if (!p) {
-		explicit_bzero(pass, strlen(pass));
-		log_msg(LOG_ERR, "error", "--pam: %s", pamlib_error());
-		goto answer;
-	}
-	rc = p->pam_start(cfg->pam_service, user, &conv, &ph);
 	if (rc != PAM_SUCCESS) {
-		explicit_bzero(pass, strlen(pass));
 		log_msg(LOG_ERR, "error", "PAM %s: pam_start: %s", cfg->pam_service,
-			p->pam_strerror(ph, rc));
-		ph = NULL;
-		goto answer;
+			p->pam_strerror(*ph, rc));
+		*ph = NULL;
+		return -1;
 	}
 	memcpy(&delay_item, &delay_fn, sizeof(delay_item));
-	if ((rhost[0] && (rc = p->pam_set_item(ph, PAM_RHOST, rhost)) != PAM_SUCCESS) ||
-	    (rc = p->pam_set_item(ph, PAM_TTY, "ftp")) != PAM_SUCCESS ||
-	    (rc = p->pam_set_item(ph, PAM_RUSER, user)) != PAM_SUCCESS ||
-	    (rc = p->pam_set_item(ph, PAM_FAIL_DELAY, delay_item)) != PAM_SUCCESS) {
-		explicit_bzero(pass, strlen(pass));
+	if ((rhost[0] && (rc = p->pam_set_item(*ph, PAM_RHOST, rhost)) != PAM_SUCCESS) ||
+	    (rc = p->pam_set_item(*ph, PAM_TTY, "ftp")) != PAM_SUCCESS ||
+	    (rc = p->pam_set_item(*ph, PAM_RUSER, user)) != PAM_SUCCESS ||
+	    (rc = p->pam_set_item(*ph, PAM_FAIL_DELAY, delay_item)) != PAM_SUCCESS) {
 		log_msg(LOG_ERR, "error", "PAM %s: pam_set_item: %s", cfg->pam_service,
-			p->pam_strerror(ph, rc));
-		goto end;
+			p->pam_strerror(*ph, rc));
+		return -1;
 	}
+	return 0;
+}
+
+/* pam_authenticate (the password wiped after it, here and in PAM's
+ * handle) and pam_acct_mgmt.  0, or -1 (logged). */
+static int pam_check(const struct pamlib *p, const struct config *cfg, pam_handle_t *ph,
+		     const char *user, const char *who, char *pass)
+{
+	static char setting[USER_HASH_MAX];
+	int rc, known;
+
 	/* an unknown user runs the whole stack too, and since pam_unix then
 	 * computes no hash, one hash of the system's method (the first in
 	 * /etc/shadow): the same time, the same answer */
@@ -304,14 +298,81 @@ static int pam_process(const struct config *cfg, const char *rhost, const char *
 	if (rc != PAM_SUCCESS) {
 		log_msg(LOG_WARNING, "login-failed", "PAM %s: %s: %s%s", cfg->pam_service, who,
 			p->pam_strerror(ph, rc), hint(user));
-		goto end;
+		return -1;
 	}
 	rc = p->pam_acct_mgmt(ph, PAM_SILENT | PAM_DISALLOW_NULL_AUTHTOK);
 	if (rc != PAM_SUCCESS) {
 		log_msg(LOG_WARNING, "login-failed", "PAM %s: %s: account refused: %s%s",
 			cfg->pam_service, who, p->pam_strerror(ph, rc), hint(user));
+		return -1;
+	}
+	return 0;
+}
+
+/* pam_open_session, the answer to the monitor, the session held until the
+ * monitor closes its socket (or a stop), pam_close_session.  0, or -1
+ * (logged) when the session could not be opened. */
+static int pam_hold_session(const struct pamlib *p, const struct config *cfg, pam_handle_t *ph,
+			    struct pam_answer *ans, int sock)
+{
+	struct sigaction sa;
+	sigset_t term;
+	int rc;
+
+	/* a stop from now on closes the session */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigemptyset(&term);
+	sigaddset(&term, SIGTERM);
+	sigaddset(&term, SIGHUP);
+	sigprocmask(SIG_BLOCK, &term, NULL);
+	rc = p->pam_open_session(ph, PAM_SILENT);
+	if (rc != PAM_SUCCESS) {
+		log_msg(LOG_WARNING, "login-failed", "PAM %s: %s: pam_open_session: %s",
+			cfg->pam_service, ans->name, p->pam_strerror(ph, rc));
+		return -1;
+	}
+	ans->ok = 1;
+	if (send(sock, ans, sizeof(*ans), MSG_NOSIGNAL) == (ssize_t)sizeof(*ans))
+		hold(sock);
+	rc = p->pam_close_session(ph, PAM_SILENT);
+	if (rc != PAM_SUCCESS)
+		log_msg(LOG_ERR, "error", "PAM %s: %s: pam_close_session: %s", cfg->pam_service,
+			ans->name, p->pam_strerror(ph, rc));
+	return 0;
+}
+
+static int pam_process(const struct config *cfg, const char *rhost, const char *user,
+		       char *pass, int sock)
+{
+	static struct pam_answer ans;
+	struct conv_data cd = {.user = user, .pass = pass};
+	struct pam_conv conv = {.conv = converse, .appdata_ptr = &cd};
+	const struct pamlib *p = pamlib_get();
+	const struct passwd *pw;
+	const void *item = NULL;
+	pam_handle_t *ph = NULL;
+	char who[4 * USER_NAME_MAX];  /* the name the client gave, escaped for the log */
+	int rc, cred = 0, status = 1;
+
+	memset(&ans, 0, sizeof(ans));
+	log_escape(who, sizeof(who), user, strlen(user));
+	if (!p) {
+		explicit_bzero(pass, strlen(pass));
+		log_msg(LOG_ERR, "error", "--pam: %s", pamlib_error());
+		goto answer;
+	}
+	if (pam_begin(p, cfg, rhost, user, &conv, &ph) < 0) {
+		explicit_bzero(pass, strlen(pass));
+		if (!ph)
+			goto answer;
 		goto end;
 	}
+	if (pam_check(p, cfg, ph, user, who, pass) < 0)
+		goto end;
 	/* the name the stack settled on */
 	if (p->pam_get_item(ph, PAM_USER, &item) != PAM_SUCCESS || !item)
 		item = user;
@@ -331,36 +392,13 @@ static int pam_process(const struct config *cfg, const char *rhost, const char *
 		goto end;
 	}
 	cred = 1;
-	if (read_groups(cfg, &ans) < 0)
+	if (read_groups(cfg, &ans) < 0 || pam_hold_session(p, cfg, ph, &ans, sock) < 0)
 		goto end;
-	/* a stop from now on closes the session */
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_stop;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	sigemptyset(&term);
-	sigaddset(&term, SIGTERM);
-	sigaddset(&term, SIGHUP);
-	sigprocmask(SIG_BLOCK, &term, NULL);
-	rc = p->pam_open_session(ph, PAM_SILENT);
-	if (rc != PAM_SUCCESS) {
-		log_msg(LOG_WARNING, "login-failed", "PAM %s: %s: pam_open_session: %s",
-			cfg->pam_service, ans.name, p->pam_strerror(ph, rc));
-		goto end;
-	}
-	ans.ok = 1;
-	if (send(sock, &ans, sizeof(ans), MSG_NOSIGNAL) == (ssize_t)sizeof(ans))
-		hold(sock);
-	rc = p->pam_close_session(ph, PAM_SILENT);
-	if (rc != PAM_SUCCESS)
-		log_msg(LOG_ERR, "error", "PAM %s: %s: pam_close_session: %s", cfg->pam_service,
-			ans.name, p->pam_strerror(ph, rc));
 	status = 0;
 end:
 	if (cred)
 		(void)p->pam_setcred(ph, PAM_DELETE_CRED | PAM_SILENT);
-	rc = p->pam_end(ph, ans.ok ? PAM_SUCCESS : PAM_AUTH_ERR);
+	(void)p->pam_end(ph, ans.ok ? PAM_SUCCESS : PAM_AUTH_ERR);
 answer:
 	if (!ans.ok)
 		(void)send(sock, &ans, sizeof(ans), MSG_NOSIGNAL);
