@@ -156,6 +156,9 @@ class Modes:
         self.assertEqual(f.cmd("NOOP")[0], 200)
 
     def test_crash_of_a_session(self):
+        if os.environ.get("SOCKFTPD_SANITIZED"):
+            # ASan catches the SIGSEGV itself and exits 1: no death by a signal
+            self.skipTest("a sanitizer handles SIGSEGV itself")
         srv = self.start("--listen", "127.0.0.1:0", "--max-startups", "0")
         a, line = greeting(srv.port)
         self.addCleanup(a.close)
@@ -170,6 +173,9 @@ class Modes:
         wait_until(lambda: not children(srv.proc.pid), "no session left, no zombie")
 
     def test_crash_costs_its_address_a_minute(self):
+        if os.environ.get("SOCKFTPD_SANITIZED"):
+            # ASan catches the SIGSEGV itself and exits 1: no death by a signal
+            self.skipTest("a sanitizer handles SIGSEGV itself")
         srv = self.start("--listen", "127.0.0.1:0", "--max-startups", "10")
         a, _ = greeting(srv.port)
         self.addCleanup(a.close)

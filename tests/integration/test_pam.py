@@ -38,6 +38,11 @@ def setUpModule():
     if os.geteuid() != 0:
         raise unittest.SkipTest("needs root: system users and PAM services in a private "
                                 "mount namespace")
+    if os.environ.get("SOCKFTPD_SANITIZED"):
+        # libpam and its modules are not built for the sanitizers: LeakSanitizer
+        # counts what libpam keeps at exit, and the memory scans would read the
+        # sanitizer's shadow maps; the gcc and clang builds run all of this
+        raise unittest.SkipTest("PAM is tested in the builds without sanitizers")
     if not os.path.exists("/usr/lib/x86_64-linux-gnu/security/pam_unix.so") and \
             not shutil.which("unix_chkpwd"):
         raise unittest.SkipTest("pam_unix is not installed")
@@ -126,7 +131,7 @@ class Pam(unittest.TestCase):
     def curl(self, *args, input=None):
         r = subprocess.run(["curl", "-sS", "--max-time", "30", "--user", "alice:" + PASSWORD,
                             *args], input=input, capture_output=True, timeout=60)
-        self.assertEqual(r.returncode, 0, r.stderr.decode())
+        self.assertEqual(r.returncode, 0, r.stderr.decode() + self.srv.log.text()[-2500:])
         return r.stdout
 
     def test_curl_plain_upload_owned_by_alice(self):
