@@ -11,9 +11,6 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <unistd.h>
-#if defined(__SANITIZE_ADDRESS__)
-#include <sanitizer/lsan_interface.h>
-#endif
 
 #include "log.h"
 #include "syscall_filter.h"
@@ -60,15 +57,6 @@ int sandbox_become(const char *who, uid_t uid, gid_t gid, size_t ngroups, const 
 	return 0;
 }
 
-void sandbox_before_chroot(void)
-{
-#if defined(__SANITIZE_ADDRESS__)
-	/* LeakSanitizer reads /proc/self/task at exit, which a chroot takes
-	 * away: a sanitizer build checks for leaks here, once, instead */
-	__lsan_do_leak_check();
-#endif
-}
-
 /* With a monitor and no anonymous root the network process needs no path
  * at all (the connection, the log, the key and the monitor's socket are
  * open already; each login's files come from its user process): it is shut
@@ -79,7 +67,6 @@ void sandbox_before_chroot(void)
  * is the run-as user's. */
 static int chroot_empty(char *err, size_t errcap)
 {
-	sandbox_before_chroot();
 	if (chroot("/proc/self/fdinfo") < 0 || chdir("/") < 0) {
 		snprintf(err, errcap, "chroot /proc/self/fdinfo (an empty root for the network "
 			 "process; is /proc mounted?): %s", strerror(errno));
@@ -123,7 +110,6 @@ static int drop_root(const struct config *cfg, struct held *held, char *err, siz
 	}
 	/* One root only here: shut the process in it. */
 	if (held->anonymous_fd >= 0 && (!cfg->users_file || held->monitor_fd >= 0)) {
-		sandbox_before_chroot();
 		if (fchdir(held->anonymous_fd) < 0 || chroot(".") < 0 || chdir("/") < 0) {
 			snprintf(err, errcap, "chroot %s: %s", cfg->anonymous_root, strerror(errno));
 			return -1;

@@ -62,8 +62,4 @@ enum sandbox_filter {
 int sandbox_finish(const struct config *cfg, enum sandbox_filter which, char *err,
 		   size_t errcap);
 
-/* Before a chroot: what must happen while the file system is still there
- * (a sanitizer build's leak check, which reads /proc at exit). */
-void sandbox_before_chroot(void);
-
 #endif

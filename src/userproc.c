@@ -71,7 +71,6 @@ static int enter_home(const struct user_entry *e, const struct account *a, unsig
 		errno = e2;
 		return -1;
 	}
-	sandbox_before_chroot();
 	if (fchdir(fd) < 0 || chroot(".") < 0 || chdir("/") < 0) {
 		int e2 = errno;
 
@@ -236,7 +235,6 @@ int userproc_clean_leftover(const struct user_entry *e, const struct account *a,
 	    strchr(name, '/') || strlen(name) == plen)
 		return 1;
 	home = home_open_nofollow(e->home, err, sizeof(err));
-	sandbox_before_chroot();
 	if (home < 0 || fchdir(home) < 0 || chroot(".") < 0 || chdir("/") < 0 ||
 	    sandbox_become(a->name, a->uid, a->gid, a->ngroups, a->groups, err, sizeof(err)) < 0)
 		return 1;
