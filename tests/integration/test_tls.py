@@ -376,7 +376,10 @@ class Explicit(TLSBase):
                     f.starttls()
         # a refused handshake is the client's doing: the session ends well
         self.srv.log.wait_for(lambda l: "no application protocol" in l or "TLS handshake" in l)
-        self.assertNotRegex(self.srv.log.text(), r"died with code [^0]")
+        # (not under sanitizers: LeakSanitizer cannot read /proc/self/task
+        # at the exit of a chrooted process and makes it exit 1)
+        if not os.environ.get("SOCKFTPD_SANITIZED"):
+            self.assertNotRegex(self.srv.log.text(), r"died with code [^0]")
 
     def test_http_request_line_closes_the_session(self):
         s = socket.create_connection(("127.0.0.1", self.port), timeout=TIMEOUT)
