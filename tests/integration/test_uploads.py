@@ -197,9 +197,15 @@ class Uploads(unittest.TestCase):
         self.assertEqual(self.content("stopped.txt"), b"old content")
 
     def session_pid(self):
-        """The sockftpd process of the (only) live session."""
-        out = subprocess.run(["pgrep", "-P", str(self.srv.proc.pid)], capture_output=True,
-                             text=True, timeout=10).stdout.split()
+        """The sockftpd process of the (only) live session: an earlier
+        test's session may still be on its way out (bounded wait)."""
+        deadline = time.monotonic() + TIMEOUT
+        while True:
+            out = subprocess.run(["pgrep", "-P", str(self.srv.proc.pid)], capture_output=True,
+                                 text=True, timeout=10).stdout.split()
+            if len(out) == 1 or time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
         self.assertEqual(len(out), 1, out)
         return int(out[0])
 
