@@ -170,6 +170,24 @@ def children(pid):
     return kids
 
 
+def readable_memory(pid):
+    """Every readable mapping of a live process, as one bytes string (for
+    checks that a secret is not in it)."""
+    memory = b""
+    with open("/proc/%d/maps" % pid) as maps, open("/proc/%d/mem" % pid, "rb") as mem:
+        for row in maps.read().splitlines():
+            span, perms = row.split()[:2]
+            if not perms.startswith("r") or "[vvar]" in row or "[vsyscall]" in row:
+                continue
+            lo, hi = (int(x, 16) for x in span.split("-"))
+            try:
+                mem.seek(lo)
+                memory += mem.read(hi - lo)
+            except OSError:
+                pass
+    return memory
+
+
 def proc_status(pid):
     """/proc/PID/status as {field: value}."""
     with open("/proc/%d/status" % pid) as f:

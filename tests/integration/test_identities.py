@@ -231,7 +231,7 @@ if __name__ == "__main__" and len(sys.argv) == 4 and sys.argv[1] == "--attack":
     attack(sys.argv[2], sys.argv[3])
     sys.exit(0)
 
-from harness import (SOCKFTPD, TIMEOUT, Ftp, Server, children, inet_fds,  # noqa: E402
+from harness import (readable_memory, SOCKFTPD, TIMEOUT, Ftp, Server, children, inet_fds,  # noqa: E402
                      main, make_users_file, proc_status, session_processes, socket_activate,
                      with_reserved_port)
 from tlshelp import make_cert  # noqa: E402
@@ -546,18 +546,7 @@ class Identities(unittest.TestCase):
             hashes = [l.split(":")[1].encode() for l in fh.read().splitlines()]
         f = self.login("carol", "pw-carol")
         net, user = session_processes(self.monitor_of(f), want_user=True)
-        memory = b""
-        with open("/proc/%d/maps" % user) as maps, open("/proc/%d/mem" % user, "rb") as mem:
-            for row in maps.read().splitlines():
-                span, perms = row.split()[:2]
-                if not perms.startswith("r") or "[vvar]" in row or "[vsyscall]" in row:
-                    continue
-                lo, hi = (int(x, 16) for x in span.split("-"))
-                try:
-                    mem.seek(lo)
-                    memory += mem.read(hi - lo)
-                except OSError:
-                    pass
+        memory = readable_memory(user)
         self.assertGreater(len(memory), 100000)
         self.assertIn(self.carol_home.encode(), memory)   # (the read works)
         for h in hashes:

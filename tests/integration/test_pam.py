@@ -19,7 +19,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (SOCKFTPD, TIMEOUT, Ftp, Server, children, main,  # noqa: E402
+from harness import (readable_memory, SOCKFTPD, TIMEOUT, Ftp, Server, children, main,  # noqa: E402
                      make_users_file, socket_activate)
 from privetc import PrivateEtc  # noqa: E402
 from tlshelp import make_cert  # noqa: E402
@@ -375,18 +375,7 @@ class Pam(unittest.TestCase):
         with open("/etc/shadow") as fh:
             hashes = [l.split(":")[1].encode() for l in fh.read().splitlines()
                       if l.split(":")[0] in ("alice", "root")]
-        memory = b""
-        with open("/proc/%d/maps" % user) as maps, open("/proc/%d/mem" % user, "rb") as mem:
-            for row in maps.read().splitlines():
-                span, perms = row.split()[:2]
-                if not perms.startswith("r") or "[vvar]" in row or "[vsyscall]" in row:
-                    continue
-                lo, hi = (int(x, 16) for x in span.split("-"))
-                try:
-                    mem.seek(lo)
-                    memory += mem.read(hi - lo)
-                except OSError:
-                    pass
+        memory = readable_memory(user)
         self.assertTrue(self.home.encode() in memory, "the read works")
         self.assertFalse(PASSWORD.encode() in memory, "the password")
         self.assertEqual(len(hashes), 2)
