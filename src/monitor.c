@@ -369,7 +369,8 @@ static int authenticate(struct monitor *m, struct mon_request *rq)
 	bool ok = false, found = false, late = false;
 
 	memset(&rp, 0, sizeof(rp));
-	snprintf(m->name, sizeof(m->name), "%s", rq->user);
+	/* only ever logged: escaped as every client text is */
+	log_escape(m->name, sizeof(m->name), rq->user, strlen(rq->user));
 	if (cfg->users_file) {
 		ok = auth_users_file(cfg->users_file, m->users_fd, rq->user, rq->pass, &e,
 				     &found) == 0;
