@@ -93,8 +93,8 @@ static const struct option_def option_table[] = {
 	 .help = "system users log in through PAM SERVICE (default sockftpd; needs a root start)",
 	 .man = "System users log in through PAM, with the service\n.I SERVICE\n"
 	 "(the option without a value:\n.BR sockftpd ,\n.IR /etc/pam.d/sockftpd ,\n"
-	 "which meson installs: Debian's common-auth, common-account and\n"
-	 "common-session).\n"
+	 "which meson installs: Debian's common-auth and common-account,\n"
+	 "pam_unix for the session).\n"
 	 "Needs a root start (the monitor runs PAM; see\n.BR IDENTITIES ):\n"
 	 "without root it is a start-up error (exit status 2).\n"
 	 "A login is pam_authenticate, pam_acct_mgmt (a locked or expired account,\n"

@@ -124,7 +124,11 @@ class Units(unittest.TestCase):
         self.assertIn("\nPrivateUsers=no\n", svc)
         self.assertIn("\nNoNewPrivileges=yes\n", svc)
         self.assertIn("\nProtectHome=read-only\n", svc)
-        self.assertRegex(svc, r"\nExecStart=/\S*/sockftpd --run-as sockftpd \$SOCKFTPD_OPTIONS\n")
+        self.assertRegex(svc, r"\nExecStart=/\S*/sockftpd --run-as sockftpd \$SOCKFTPD_OPTIONS "
+                         r"\$SOCKFTPD_USERS_OPTIONS\n")
+        # its own options (--pam), empty unless a drop-in or the options
+        # file sets them
+        self.assertIn("\nEnvironment=SOCKFTPD_USERS_OPTIONS=\n", svc)
 
     def test_listener_units(self):
         sock = read_unit("sockftpd-listener.socket")

@@ -39,7 +39,15 @@ of the box's own loopback, through the real sockftpd.socket (Accept=yes).
      capability, its own filter; user process: alice and her groups, no
      capability, the filter without network calls, chrooted in her home),
      all in the session's cgroup; the exposure of the live instance
-     (<= 2.5); the time to the greeting of both units
+     (<= 2.5); the time to the greeting of both units; then PAM, as
+     README.md says (--pam in SOCKFTPD_USERS_OPTIONS, her home in
+     ReadWritePaths=): alice logs in with her password of the box's
+     /etc/shadow through the shipped /etc/pam.d/sockftpd, curl uploads over
+     FTPS and plain FTP owned by her, a wrong password gets 530; the walls
+     of the four live processes (the PAM process: root, the monitor's
+     capabilities and filter, the only one with libpam), within TasksMax=;
+     the journal (pam_unix's session, no logind session, no error); the
+     exposure (<= 2.5)
 
 Needs root and a kernel with namespaces, overlayfs and cgroup2: skipped
 (exit 77, the reason printed) without them.  Everything is torn down also
@@ -70,6 +78,7 @@ import sdbox  # noqa: E402
 import ptrace_probe  # noqa: E402
 from harness import SOCKFTPD, Ftp, inet_fds  # noqa: E402
 from tlshelp import ImplicitFtp, make_cert  # noqa: E402
+from privetc import crypt_hash  # noqa: E402
 
 BUILD = os.environ.get("SOCKFTPD_BUILD_ROOT", "")
 SRC = os.environ.get("SOCKFTPD_SOURCE_ROOT", os.path.join(HERE, "..", ".."))
@@ -79,9 +88,11 @@ FILES_BPF_C = os.path.join(os.path.dirname(SOCKFTPD), "files_filter_bpf.c")
 UPLOAD_PASSWORD = "her password"     # README's
 CAROL_PASSWORD = "carol-Secret-7"
 ALICE_PASSWORD = "her own password"  # README's, for the identities unit
+ALICE_SYSTEM_PASSWORD = "alice-System-5"   # her /etc/shadow's, for PAM
 WRONG_PASSWORD = "wrong-Secret-9"
 ANON_PASSWORD = "anon-Secret-42@example.org"
-PASSWORDS = (UPLOAD_PASSWORD, CAROL_PASSWORD, WRONG_PASSWORD, ANON_PASSWORD, ALICE_PASSWORD)
+PASSWORDS = (UPLOAD_PASSWORD, CAROL_PASSWORD, WRONG_PASSWORD, ANON_PASSWORD, ALICE_PASSWORD,
+             ALICE_SYSTEM_PASSWORD)
 TIMEOUT = 20.0
 MAX_EXPOSURE = 1.5
 MAX_EXPOSURE_IDENTITIES = 2.5
@@ -1050,78 +1061,114 @@ class RealSystemd(unittest.TestCase):
                                   "/home/alice/plain.txt alice alice",
                                   "/srv/upload/from-identities.txt sockftpd sockftpd"])
 
+    def identities_walls(self, unit, pam=False):
+        """The walls of a live sockftpd-users@ session's processes, read
+        from /proc: the monitor, the network process, the PAM process (with
+        pam) and the user process, all in the session's cgroup.  Their host
+        pids, by name."""
+        count = 4 if pam else 3
+        pids = sdbox.poll("the %d processes of %s" % (count, unit),
+                          lambda: len(BOX.host_pids(unit)) == count and BOX.host_pids(unit),
+                          TIMEOUT)
+        alice_uid = int(BOX.out(["id", "-u", "alice"]).strip())
+        ppid = {p: int(status(p)["PPid"]) for p in pids}
+        uid = {p: int(status(p)["Uid"].split()[0]) for p in pids}
+        # the monitor is systemd's child; the others are the monitor's
+        monitor = [p for p in pids if ppid[p] not in pids]
+        self.assertEqual(len(monitor), 1, pids)
+        monitor = monitor[0]
+        self.assertEqual([ppid[p] for p in pids if p != monitor], [monitor] * (count - 1))
+        procs = {"monitor": monitor}
+        for name, want in (("network process", sockftpd_uid()), ("user process", alice_uid),
+                           ("PAM process", 0)):
+            found = [p for p in pids if p != monitor and uid[p] == want]
+            self.assertEqual(len(found), 1 if name != "PAM process" or pam else 0, (name, pids))
+            if found:
+                procs[name] = found[0]
+        walls = {}
+        for name, pid in procs.items():
+            st = status(pid)
+            walls[name] = st
+            with open("/proc/%d/cgroup" % pid) as c:
+                cg = [l for l in c.read().splitlines() if l.startswith("0::")][0]
+            log("  %s, host pid %d:\n    %s\n    cgroup %s" % (name, pid, "\n    ".join(
+                "%s: %s" % (k, st[k].strip()) for k in (
+                    "Uid", "Gid", "Groups", "CapInh", "CapPrm", "CapEff", "CapBnd",
+                    "CapAmb", "NoNewPrivs", "Seccomp", "Seccomp_filters")), cg))
+            # all in the session's own cgroup (TasksMax=, the unit's stop,
+            # systemd-cgls)
+            self.assertTrue(cg.endswith("/system.slice/system-sockftpd\\x2dusers.slice/"
+                                        + unit), cg)
+            self.assertEqual(st["NoNewPrivs"].strip(), "1", name)
+            self.assertEqual(st["Seccomp"].strip(), "2", name)
+            self.assertEqual(int(st["CapInh"], 16), 0, name)
+            self.assertEqual(int(st["CapAmb"], 16), 0, name)
+        # the monitor (and the PAM process it forked): root with the unit's
+        # five capabilities and nothing else, systemd's filter, never the
+        # connection
+        for name in ("monitor", "PAM process") if pam else ("monitor",):
+            st = walls[name]
+            self.assertEqual(st["Uid"].split(), ["0"] * 4, name)
+            for cap in ("CapPrm", "CapEff", "CapBnd"):
+                self.assertEqual(int(st[cap], 16), MONITOR_CAPS, (name, cap))
+            self.assertEqual(st["Seccomp_filters"], walls["monitor"]["Seccomp_filters"], name)
+            self.assertEqual(inet_fds(procs[name]), [], name)
+        if pam:
+            # libpam is loaded in the PAM process alone, which leads its own
+            # process group
+            for name, loaded in (("monitor", False), ("PAM process", True),
+                                 ("network process", False), ("user process", False)):
+                with open("/proc/%d/maps" % procs[name]) as m:
+                    self.assertEqual("/libpam.so" in m.read(), loaded, name)
+            pam_pid = procs["PAM process"]
+            self.assertEqual(os.getpgid(pam_pid), pam_pid)
+        # the network process: sockftpd, no capability, its own filter
+        net = procs["network process"]
+        st = own_filter_installed(self, net)
+        self.assertEqual(st["Uid"].split(), [str(sockftpd_uid())] * 4)
+        self.assertEqual(st["Groups"].split(), [])
+        for cap in ("CapPrm", "CapEff", "CapBnd"):
+            self.assertEqual(int(st[cap], 16), 0, cap)
+        self.assertTrue(inet_fds(net))
+        # the user process: alice and her groups, no capability, the
+        # filter without network calls, chrooted in her home
+        user = procs["user process"]
+        st = walls["user process"]
+        self.assertEqual(st["Uid"].split(), [str(alice_uid)] * 4)
+        self.assertEqual(sorted(st["Groups"].split()), sorted(
+            BOX.out(["id", "-G", "alice"]).split()))
+        for cap in ("CapPrm", "CapEff", "CapBnd"):
+            self.assertEqual(int(st[cap], 16), 0, cap)
+        filters = int(st["Seccomp_filters"])
+        with ptrace_probe.Stopped(user) as p:
+            self.assertEqual(p.seccomp_filter(filters - 1),
+                             ptrace_probe.bpf_from_c(FILES_BPF_C))
+        self.assertEqual(inet_fds(user), [])
+        self.assertTrue(os.path.samestat(os.stat("/proc/%d/root" % user), os.stat(
+            "/proc/%d/root/home/alice" % monitor)))
+        return procs
+
+    def live_exposure(self, unit, key):
+        """The exposure systemd gives the live instance."""
+        out = BOX.out(["systemd-analyze", "security", "--no-pager", unit])
+        m = re.search(r"Overall exposure level for \S+: (\d+\.\d+)", out)
+        self.assertIsNotNone(m, out)
+        T[key] = float(m.group(1))
+        log("  systemd-analyze security: %s" % m.group(0))
+        log("  " + "\n  ".join(l for l in out.splitlines() if l.startswith("✗")))
+        self.assertLessEqual(float(m.group(1)), MAX_EXPOSURE_IDENTITIES, out)
+
     def test_7b_walls_of_the_three_processes(self):
         f = explicit_ftp("127.0.0.1")
         try:
             f.login("alice", ALICE_PASSWORD)
             unit = session_unit(f.sock.getsockname()[1])
             self.assertTrue(unit.startswith("sockftpd-users@"), unit)
-            pids = sdbox.poll("the three processes of " + unit,
-                              lambda: len(BOX.host_pids(unit)) == 3 and BOX.host_pids(unit),
-                              TIMEOUT)
-            by_uid = {int(status(p)["Uid"].split()[0]): p for p in pids}
-            alice_uid = int(BOX.out(["id", "-u", "alice"]).strip())
-            self.assertEqual(sorted(by_uid), sorted([0, sockftpd_uid(), alice_uid]))
-            monitor, net, user = by_uid[0], by_uid[sockftpd_uid()], by_uid[alice_uid]
-            walls = {}
-            for name, pid in (("monitor", monitor), ("network process", net),
-                              ("user process", user)):
-                st = status(pid)
-                walls[name] = st
-                with open("/proc/%d/cgroup" % pid) as c:
-                    cg = [l for l in c.read().splitlines() if l.startswith("0::")][0]
-                log("  %s, host pid %d:\n    %s\n    cgroup %s" % (name, pid, "\n    ".join(
-                    "%s: %s" % (k, st[k].strip()) for k in (
-                        "Uid", "Gid", "Groups", "CapInh", "CapPrm", "CapEff", "CapBnd",
-                        "CapAmb", "NoNewPrivs", "Seccomp", "Seccomp_filters")), cg))
-                # all three in the session's own cgroup (TasksMax=, the
-                # unit's stop, systemd-cgls)
-                self.assertTrue(cg.endswith("/system.slice/system-sockftpd\\x2dusers.slice/"
-                                            + unit), cg)
-                self.assertEqual(st["NoNewPrivs"].strip(), "1", name)
-                self.assertEqual(st["Seccomp"].strip(), "2", name)
-                self.assertEqual(int(st["CapInh"], 16), 0, name)
-                self.assertEqual(int(st["CapAmb"], 16), 0, name)
-            # the monitor: root with the unit's five capabilities and
-            # nothing else, systemd's filter, never the connection
-            mon = walls["monitor"]
-            self.assertEqual(mon["Uid"].split(), ["0"] * 4)
-            for cap in ("CapPrm", "CapEff", "CapBnd"):
-                self.assertEqual(int(mon[cap], 16), MONITOR_CAPS, cap)
-            self.assertEqual(inet_fds(monitor), [])
-            # the network process: sockftpd, no capability, its own filter
-            st = own_filter_installed(self, net)
-            self.assertEqual(st["Uid"].split(), [str(sockftpd_uid())] * 4)
-            self.assertEqual(st["Groups"].split(), [])
-            for cap in ("CapPrm", "CapEff", "CapBnd"):
-                self.assertEqual(int(st[cap], 16), 0, cap)
-            self.assertTrue(inet_fds(net))
-            # the user process: alice and her groups, no capability, the
-            # filter without network calls, chrooted in her home
-            st = walls["user process"]
-            self.assertEqual(st["Uid"].split(), [str(alice_uid)] * 4)
-            self.assertEqual(sorted(st["Groups"].split()), sorted(
-                BOX.out(["id", "-G", "alice"]).split()))
-            for cap in ("CapPrm", "CapEff", "CapBnd"):
-                self.assertEqual(int(st[cap], 16), 0, cap)
-            filters = int(st["Seccomp_filters"])
-            with ptrace_probe.Stopped(user) as p:
-                self.assertEqual(p.seccomp_filter(filters - 1),
-                                 ptrace_probe.bpf_from_c(FILES_BPF_C))
-            self.assertEqual(inet_fds(user), [])
-            self.assertTrue(os.path.samestat(os.stat("/proc/%d/root" % user), os.stat(
-                "/proc/%d/root/home/alice" % monitor)))
+            self.identities_walls(unit)
             # the session goes on
             self.assertEqual(f.cmd("NOOP")[0], 200)
             self.assertEqual(f.cmd("PWD")[0], 257)
-            # the exposure systemd gives the live instance
-            out = BOX.out(["systemd-analyze", "security", "--no-pager", unit])
-            m = re.search(r"Overall exposure level for \S+: (\d+\.\d+)", out)
-            self.assertIsNotNone(m, out)
-            T["exposure identities (live)"] = float(m.group(1))
-            log("  systemd-analyze security: %s" % m.group(0))
-            log("  " + "\n  ".join(l for l in out.splitlines() if l.startswith("✗")))
-            self.assertLessEqual(float(m.group(1)), MAX_EXPOSURE_IDENTITIES, out)
+            self.live_exposure(unit, "exposure identities (live)")
         finally:
             f.close()
 
@@ -1135,6 +1182,89 @@ class RealSystemd(unittest.TestCase):
         r = ftps_curl("--ssl-reqd", "-u", "alice:" + ALICE_PASSWORD, "ftp://127.0.0.1/",
                       check=False)
         self.assertEqual(r.returncode, 67, r.stderr)
+
+    def test_7d_readme_pam_under_the_identities_unit(self):
+        # alice (7a's) gets a system password: a hash in the box's
+        # /etc/shadow (the box's / is an overlay: never the host's)
+        BOX.run(["usermod", "-p", crypt_hash(ALICE_SYSTEM_PASSWORD), "alice"])
+        with open(os.path.join(SRC, "units", "sockftpd.pam"), "rb") as f:
+            self.assertEqual(BOX.read("/etc/pam.d/sockftpd"), f.read())
+        since = BOX.out(["date", "+%s.%N"]).strip()
+        BOX.sh(readme_blocks()[6])
+        self.assertIn("SOCKFTPD_USERS_OPTIONS=--pam", readme_blocks()[6])
+        self.assertEqual(BOX.out(["systemctl", "is-active", "sockftpd-users.socket"]).strip(),
+                         "active")
+        alice = "alice:" + ALICE_SYSTEM_PASSWORD
+        t = time.monotonic()
+        # FTPS (README's options still say --require-tls); then plain FTP
+        ftps_curl("--ssl-reqd", "-T", "-", "-u", alice, "ftp://127.0.0.1/pam-ftps.bin",
+                  input=DATA)
+        T["PAM login and upload over FTPS, curl"] = "%.2f s" % (time.monotonic() - t)
+        self.assertEqual(sha(BOX.read("/home/alice/pam-ftps.bin")), sha(DATA))
+        # a wrong password: her virtual one, which PAM does not know (and
+        # her users file line is gone): 530
+        r = ftps_curl("--ssl-reqd", "-u", "alice:" + ALICE_PASSWORD, "ftp://127.0.0.1/",
+                      check=False)
+        self.assertEqual(r.returncode, 67, r.stderr)     # 530: login denied
+        options("--tls-cert tls.crt --tls-key tls.key")
+        try:
+            curl("-g", "-T", "-", "-u", alice, "ftp://[::1]/pam-plain.txt",
+                 input=b"plain FTP, alice through PAM\n")
+            self.assertEqual(curl("-u", alice, "ftp://127.0.0.1/pam-plain.txt").stdout,
+                             b"plain FTP, alice through PAM\n")
+        finally:
+            options("--tls-cert tls.crt --tls-key tls.key --require-tls")
+        uid, gid = BOX.out(["id", "-u", "alice"]).strip(), BOX.out(["id", "-g", "alice"]).strip()
+        self.assertEqual(BOX.out(["stat", "-c", "%n %u %g", "/home/alice/pam-ftps.bin",
+                                  "/home/alice/pam-plain.txt"]).splitlines(),
+                         ["/home/alice/pam-ftps.bin %s %s" % (uid, gid),
+                          "/home/alice/pam-plain.txt %s %s" % (uid, gid)])
+        # a live session: four processes, each with its walls
+        f = explicit_ftp("127.0.0.1")
+        try:
+            f.login("alice", ALICE_SYSTEM_PASSWORD)
+            unit = session_unit(f.sock.getsockname()[1])
+            self.assertTrue(unit.startswith("sockftpd-users@"), unit)
+            procs = self.identities_walls(unit, pam=True)
+            # the unit's TasksMax= holds them: four tasks (no thread), four
+            # allowed (the pids controller enforces it where the host
+            # delegates it to the box)
+            tasks = sum(int(status(p)["Threads"]) for p in procs.values())
+            tasks_max = BOX.out(["systemctl", "show", "-P", "TasksMax", unit]).strip()
+            self.assertEqual(tasks, 4)
+            self.assertLessEqual(tasks, int(tasks_max))
+            pids_max = os.path.join(BOX.host_cgroup(BOX.out(
+                ["systemctl", "show", "-P", "ControlGroup", unit]).strip()), "pids.max")
+            if os.path.exists(pids_max):
+                with open(pids_max) as m:
+                    self.assertEqual(m.read().strip(), tasks_max)
+            else:
+                log("  no pids controller in the box: TasksMax=%s is not enforced here" %
+                    tasks_max)
+            self.assertEqual(f.cmd("NOOP")[0], 200)
+            self.live_exposure(unit, "exposure identities with --pam (live)")
+            self.assertEqual(f.cmd("QUIT")[0], 221)
+        finally:
+            f.close()
+        wait_unit_end(unit)
+        # the journal: PAM ran the shipped stack's session (pam_unix), the
+        # wrong password was logged; no logind session; nothing the unit's
+        # walls refused (audit, netlink...) logged as an error
+        wait_journal("PAM's session closed", lambda e: e.get("MESSAGE", "").startswith(
+            "pam_unix(sockftpd:session): session closed"), ("--since", "@" + since))
+        entries = journal("--since", "@" + since)
+        msgs = [e.get("MESSAGE", "") for e in entries]
+        self.assertIn("pam_unix(sockftpd:session): session opened for user alice(uid=%s) by "
+                      "(uid=0)" % uid, msgs)
+        self.assertIn("pam_unix(sockftpd:session): session closed for user alice", msgs)
+        self.assertIn("PAM sockftpd: alice: Authentication failure", msgs)
+        self.assertEqual([m for m in msgs if "New session" in m or "pam_systemd" in m], [])
+        errors = [e.get("MESSAGE") for e in entries if e.get("SYSLOG_IDENTIFIER") == "sockftpd"
+                  and int(e.get("PRIORITY", "6")) <= 3]
+        self.assertEqual(errors, [])
+        self.assertEqual(BOX.out(["systemctl", "list-units", "--no-legend", "--plain",
+                                  "session-*.scope", "user@*.service"]).strip(), "")
+
     def test_7_listener_unit(self):
         saved = BOX.read("/etc/default/sockftpd")
         options()
