@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,13 @@
 #include <systemd/sd-daemon.h>
 
 #include "sdlib.h"
+
+static bool listened;
+
+void activation_mark_listened(void)
+{
+	listened = true;
+}
 
 const char *activation_mode_name(enum activation_mode m)
 {
@@ -136,8 +144,11 @@ static int from_stdio(struct activation *a, char *err, size_t errcap)
 		snprintf(err, errcap, "standard input is not a stream socket");
 		return -1;
 	}
-	a->mode = getenv(ACTIVATION_LISTENER_ENV) ? ACTIVATION_LISTENED : ACTIVATION_INETD;
-	unsetenv(ACTIVATION_LISTENER_ENV);
+	if (getenv(ACTIVATION_LISTENER_ENV)) {
+		listened = true;
+		unsetenv(ACTIVATION_LISTENER_ENV);
+	}
+	a->mode = listened ? ACTIVATION_LISTENED : ACTIVATION_INETD;
 	endpoints(a, 0);
 	return 0;
 }

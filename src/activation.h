@@ -18,6 +18,11 @@ enum activation_mode {
 	ACTIVATION_LISTENED, /* a session the listener started: as inetd (fds 0 and 1) */
 };
 
+/* In a session the listener forked without exec: what the variable above
+ * says to an exec'd one (a variable set in the forked process would cost
+ * an allocation of the environment per session). */
+void activation_mark_listened(void);
+
 struct activation {
 	enum activation_mode mode;
 	int in_fd, out_fd;

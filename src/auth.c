@@ -238,12 +238,18 @@ static enum auth_result anonymous(const struct config *cfg, const struct held *h
  * (auth_know_self): a name service looked up in the sandbox may make calls
  * the session's filter kills (nss-systemd's epoll and socket). */
 static char self_name[USER_ACCOUNT_MAX];
+static uid_t self_uid = (uid_t)-1;
 
+/* Once per identity: a session the listener forked already knows it. */
 void auth_know_self(void)
 {
-	const struct passwd *pw = getpwuid(geteuid());
+	const struct passwd *pw;
 
+	if (self_uid == geteuid())
+		return;
+	pw = getpwuid(geteuid());
 	snprintf(self_name, sizeof(self_name), "%s", pw ? pw->pw_name : "");
+	self_uid = geteuid();
 }
 
 /* Without a monitor the file work runs in this process: a login whose

@@ -230,13 +230,14 @@ static int become_session(struct listener *l, int conn)
 		_exit(2);
 	if (conn > 1)
 		close(conn);
-	setenv(ACTIVATION_LISTENER_ENV, "1", 1);
 	if (l->cfg->listen_exec) {
+		setenv(ACTIVATION_LISTENER_ENV, "1", 1);
 		fexecve(l->exe_fd, l->exec_argv, environ);
 		log_msg(LOG_ERR, "error", "cannot execute sockftpd for a session: %s",
 			strerror(errno));
 		_exit(2);
 	}
+	activation_mark_listened();
 	if (l->exe_fd >= 0)
 		close(l->exe_fd);
 	/* other clients' addresses are none of this session's business:
