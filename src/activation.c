@@ -153,13 +153,45 @@ static int from_stdio(struct activation *a, char *err, size_t errcap)
 	return 0;
 }
 
+/* The listener's admission channel for this session, when it gave one:
+ * a descriptor above 2 that is a SOCK_SEQPACKET socket of AF_UNIX, kept
+ * from any program this process may execute. */
+static void admit_channel(struct activation *a)
+{
+	const char *v = getenv(ACTIVATION_ADMIT_FD_ENV);
+	int type = 0, domain = 0;
+	socklen_t len = sizeof(type);
+	char *end;
+	long fd;
+
+	if (!v)
+		return;
+	fd = strtol(v, &end, 10);
+	unsetenv(ACTIVATION_ADMIT_FD_ENV);
+	if (a->mode != ACTIVATION_LISTENED)
+		return;
+	a->admit_fd = -1;  /* asked for, but not there: the session ends */
+	if (*end || end == v || fd <= 2 || fd > 65535 ||
+	    getsockopt((int)fd, SOL_SOCKET, SO_TYPE, &type, &len) < 0 ||
+	    type != SOCK_SEQPACKET)
+		return;
+	len = sizeof(domain);
+	if (getsockopt((int)fd, SOL_SOCKET, SO_DOMAIN, &domain, &len) < 0 ||
+	    domain != AF_UNIX || fcntl((int)fd, F_SETFD, FD_CLOEXEC) < 0)
+		return;
+	a->admit_fd = (int)fd;
+}
+
 int activation_detect(struct activation *a, char *err, size_t errcap)
 {
 	int r;
 
 	memset(a, 0, sizeof(*a));
 	r = from_systemd(a, err, errcap);
-	if (r != 0)
-		return r < 0 ? -1 : 0;
-	return from_stdio(a, err, errcap);
+	if (r == 0)
+		r = from_stdio(a, err, errcap);
+	if (r < 0)
+		return -1;
+	admit_channel(a);
+	return 0;
 }

@@ -9,6 +9,10 @@
 
 /* Set by the listener for the sessions it starts (only the log tells). */
 #define ACTIVATION_LISTENER_ENV "SOCKFTPD_LISTENER"
+/* Set by the listener, behind a balancer, for a session whose per-source
+ * limits wait for the client the PROXY header names: the descriptor number
+ * of the session's end of its admission channel (pending.h, admitask.h). */
+#define ACTIVATION_ADMIT_FD_ENV "SOCKFTPD_ADMISSION_FD"
 
 enum activation_mode {
 	ACTIVATION_SYSTEMD, /* the one connected socket sd_listen_fds() reports */
@@ -33,6 +37,10 @@ struct activation {
 	struct sockaddr_storage local_sa;  /* the same, for data connections */
 	socklen_t local_len;
 	int listen_first, listen_n;  /* ACTIVATION_LISTEN: fds listen_first.. */
+	/* ACTIVATION_LISTENED behind a balancer: the admission channel (a
+	 * SOCK_SEQPACKET socket, close-on-exec); 0 when none (never 0-2), -1
+	 * when the listener named one that is not there (the session ends) */
+	int admit_fd;
 };
 
 /* Decide, in this order: systemd-passed listening sockets (all of them

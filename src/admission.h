@@ -16,7 +16,16 @@
  * whose bucket is not full again.  When every entry is taken, the source
  * with no session that was seen longest ago is forgotten.  Memory is bounded
  * whatever the number of sources; lookups scan the table (tens of thousands
- * of entries: microseconds, once per connection). */
+ * of entries: microseconds, once per connection).
+ *
+ * Behind a balancer (--proxy-protocol) the connection's address is the
+ * balancer's, and the client is known only once the session has read the
+ * PROXY header, which the listener never reads.  Such a session is counted
+ * at accept against max_sessions alone (admission_hold); the session then
+ * reports the header's client address (a report, below) and the per-source
+ * checks are made on it (admission_claim), the listener answering with a
+ * verdict byte.  A LOCAL header (a balancer's health check) names no client:
+ * it is counted against max_sessions alone. */
 #ifndef SOCKFTPD_ADMISSION_H
 #define SOCKFTPD_ADMISSION_H
 
@@ -52,6 +61,10 @@ enum adm_verdict {
 	ADM_RATE,     /* this source started too many lately */
 };
 
+/* A session counted without a source (admission_hold, not yet claimed or
+ * refused by admission_claim). */
+#define ADMISSION_NO_SLOT ((size_t)-1)
+
 /* cap entries at src: at least max_sessions + 1 (ADMISSION_SPARE more is
  * what the listener gives). */
 void admission_init(struct admission *a, struct adm_source *src, size_t cap,
@@ -66,7 +79,47 @@ int admission_key(const struct sockaddr *sa, socklen_t len, unsigned char key[16
 enum adm_verdict admission_admit(struct admission *a, const unsigned char key[16],
 				 uint64_t now_ms, size_t *slot);
 
-/* The session counted at slot ended; crashed: it died of a crash signal. */
+/* Count a session whose source is told later against max_sessions alone:
+ * ADM_OK or ADM_FULL. */
+enum adm_verdict admission_hold(struct admission *a);
+
+/* The source of a session admission_hold() counted: the per-source checks
+ * of admission_admit().  On ADM_OK *slot names its source; on a refusal the
+ * session stays counted, without a source (ADMISSION_NO_SLOT), until
+ * admission_end(). */
+enum adm_verdict admission_claim(struct admission *a, const unsigned char key[16],
+				 uint64_t now_ms, size_t *slot);
+
+/* The session counted at slot (ADMISSION_NO_SLOT: without a source) ended;
+ * crashed: it died of a crash signal, which costs its source. */
 void admission_end(struct admission *a, size_t slot, int crashed, uint64_t now_ms);
+
+/* The 421 text of a refusal (the same from the listener and from a session
+ * refused after its report); NULL for ADM_OK. */
+const char *admission_refusal(enum adm_verdict v);
+
+/* The session's report, on a SOCK_SEQPACKET socketpair, one message of
+ * exactly ADMISSION_REPORT_LEN bytes:
+ *   byte 0      ADMISSION_REPORT_VERSION
+ *   byte 1      4 (IPv4), 6 (IPv6) or 0 (LOCAL: no client address)
+ *   bytes 2-3   the client's port, big-endian (0 for LOCAL)
+ *   bytes 4-19  the address: IPv4 in 4-7, IPv6 in 4-19; the rest zero
+ * The answer is one byte: an enum adm_verdict. */
+#define ADMISSION_REPORT_LEN 20
+#define ADMISSION_REPORT_VERSION 1
+
+/* The report of the client at sa (NULL: a LOCAL header): its length, or 0
+ * when sa is neither IPv4 nor IPv6. */
+size_t admission_report_format(unsigned char out[ADMISSION_REPORT_LEN],
+			       const struct sockaddr *sa, socklen_t len);
+
+/* Parse a report: 1 with the client's address in *ss (and *sslen), 0 for
+ * LOCAL, -1 when buf is not exactly a report (length, version, kind, bytes
+ * that must be zero). */
+int admission_report_parse(const unsigned char *buf, size_t len,
+			   struct sockaddr_storage *ss, socklen_t *sslen);
+
+/* Parse the answer: 0 with the verdict in *v, or -1. */
+int admission_verdict_parse(const unsigned char *buf, size_t len, enum adm_verdict *v);
 
 #endif

@@ -4,6 +4,7 @@
 #include <crypt.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <string.h>
@@ -378,4 +379,33 @@ int auth_logout(const struct held *held)
 	    rp.type != MON_LOGGED_OUT)
 		return -1;
 	return 0;
+}
+
+int auth_client(const struct held *held, const struct sockaddr *sa, socklen_t len)
+{
+	struct mon_request rq;
+	unsigned char buf[64];
+	size_t n;
+
+	if (held->monitor_fd < 0)
+		return 0;
+	memset(&rq, 0, sizeof(rq));
+	rq.type = MON_CLIENT;
+	if (sa->sa_family == AF_INET && len >= (socklen_t)sizeof(struct sockaddr_in)) {
+		const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
+
+		rq.family = 4;
+		rq.port = ntohs(in->sin_port);
+		memcpy(rq.addr, &in->sin_addr, 4);
+	} else if (sa->sa_family == AF_INET6 && len >= (socklen_t)sizeof(struct sockaddr_in6)) {
+		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)sa;
+
+		rq.family = 6;
+		rq.port = ntohs(in6->sin6_port);
+		memcpy(rq.addr, &in6->sin6_addr, 16);
+	} else {
+		return 0;  /* no IP address: the monitor keeps the connection's */
+	}
+	n = mon_format_request(buf, sizeof(buf), &rq);
+	return n && fdpass_send(held->monitor_fd, buf, n, -1) >= 0 ? 0 : -1;
 }

@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/socket.h>
 
 #include "options.h"
 #include "sandbox.h"
@@ -56,6 +57,11 @@ void auth_spend_hash(const char *pass, const char *setting);
 /* Remember who this process is (its user name), before the sandbox: a
  * users file ACCOUNT is compared with it without a name service lookup. */
 void auth_know_self(void);
+
+/* Tell the monitor the client a PROXY header named (MON_CLIENT, once,
+ * before any login), for PAM_RHOST and its log: 0, or -1 when it cannot
+ * be told.  Nothing to do without a monitor. */
+int auth_client(const struct held *held, const struct sockaddr *sa, socklen_t len);
 
 /* A login made through the monitor ends (its user process too).  0, or -1
  * when the monitor is gone. */

@@ -5,6 +5,9 @@
  * The listener reads no byte from any client: it accepts, decides by the
  * peer's address alone (admission.c: --max-sessions, --max-per-ip,
  * --max-startups), refuses with a 421 it writes without reading, or forks.
+ * Behind a balancer (--proxy-protocol, a connection from --proxy-trusted)
+ * the per-address limits wait for the client the session reports once it
+ * has read the PROXY header (pending.h, admitask.h).
  * The session gets the connection on its standard input and output, as from
  * inetd, and takes the same path from there (the configuration file read
  * anew, the root start's monitor split, its own TLS context and sandbox):

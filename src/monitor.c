@@ -4,9 +4,11 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -369,6 +371,7 @@ static int authenticate(struct monitor *m, struct mon_request *rq)
 	bool ok = false, found = false, late = false;
 
 	memset(&rp, 0, sizeof(rp));
+	m->state = MON_PREAUTH;  /* from START too: no CLIENT after an AUTH */
 	/* only ever logged: escaped as every client text is */
 	log_escape(m->name, sizeof(m->name), rq->user, strlen(rq->user));
 	if (cfg->users_file) {
@@ -423,6 +426,40 @@ static int logout(struct monitor *m)
 	return send_reply(m, &rp, -1);
 }
 
+/* MON_CLIENT: the client the PROXY header named, as the network process
+ * read it.  It becomes PAM_RHOST and the client of this process's log
+ * lines; a network process that lies gains no more than it could write in
+ * its own log lines (docs/SECURITY.md). */
+static void client(struct monitor *m, const struct mon_request *rq)
+{
+	struct sockaddr_storage ss;
+	struct endpoint ep;
+	socklen_t len;
+
+	memset(&ss, 0, sizeof(ss));
+	if (rq->family == 4) {
+		struct sockaddr_in *in = (struct sockaddr_in *)&ss;
+
+		in->sin_family = AF_INET;
+		in->sin_port = htons((uint16_t)rq->port);
+		memcpy(&in->sin_addr, rq->addr, 4);
+		len = sizeof(*in);
+	} else {
+		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
+
+		in6->sin6_family = AF_INET6;
+		in6->sin6_port = htons((uint16_t)rq->port);
+		memcpy(&in6->sin6_addr, rq->addr, 16);
+		len = sizeof(*in6);
+	}
+	endpoint_from_sockaddr(&ep, (struct sockaddr *)&ss, len);
+	log_msg(LOG_INFO, "connect", "monitor: client %s per PROXY header, sent by %s (PAM_RHOST "
+		"and these log lines)", ep.addr, m->rhost[0] ? m->rhost : "?");
+	snprintf(m->rhost, sizeof(m->rhost), "%s", ep.addr);
+	log_set_client(&ep);
+	m->state = MON_PREAUTH;
+}
+
 static int violation(struct monitor *m, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
@@ -465,6 +502,10 @@ static int serve(struct monitor *m)
 			return violation(m, "a message that is not a request (%zd bytes)", n);
 		if (!mon_allowed(m->state, rq.type))
 			return violation(m, "%s where it is not allowed", mon_type_name(rq.type));
+		if (rq.type == MON_CLIENT) {
+			client(m, &rq);  /* no reply */
+			continue;
+		}
 		r = rq.type == MON_AUTH ? authenticate(m, &rq) : logout(m);
 		explicit_bzero(&rq, sizeof(rq));
 		if (r < 0)
@@ -488,7 +529,7 @@ int monitor_run(const struct config *cfg, const struct activation *act, int sock
 		pid_t net_pid)
 {
 	struct monitor m = {.cfg = cfg, .sock = sock, .users_fd = -1, .net = net_pid,
-			    .user = -1, .state = MON_PREAUTH, .pam = PAM_LOGIN_NONE};
+			    .user = -1, .pam = PAM_LOGIN_NONE};
 	int r, st;
 
 	stop_net = net_pid;
@@ -502,7 +543,11 @@ int monitor_run(const struct config *cfg, const struct activation *act, int sock
 			  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (m.leftover == MAP_FAILED)
 		m.leftover = NULL;
+	/* the client behind a balancer may be told once, before any login */
+	m.state = cfg->proxy_protocol ? MON_START : MON_PREAUTH;
 	close_connection(act, sock);
+	if (act->admit_fd > 2)
+		close(act->admit_fd);  /* the listener's admission channel: the network process's */
 	log_set_client(&act->peer);
 	/* PAM_RHOST only for an IP address: a pipe's "stdin" would make
 	 * libpam's audit resolve it as a host name (a DNS query) */

@@ -10,7 +10,8 @@ static const struct {
 	const char *name;
 	unsigned states;     /* bits of enum mon_state */
 } requests[] = {
-	{MON_AUTH, "AUTH", 1u << MON_PREAUTH},
+	{MON_CLIENT, "CLIENT", 1u << MON_START},
+	{MON_AUTH, "AUTH", 1u << MON_START | 1u << MON_PREAUTH},
 	{MON_LOGOUT, "LOGOUT", 1u << MON_AUTHED},
 };
 
@@ -34,6 +35,23 @@ const char *mon_type_name(enum mon_type type)
 	return "?";
 }
 
+/* CLIENT's address: a family of 4 or 6, an IPv4 address zero after its
+ * 4 bytes. */
+static void get_client(struct wire_in *r, struct mon_request *rq)
+{
+	size_t i;
+
+	rq->family = (unsigned char)wire_get_u8(r);
+	rq->port = (unsigned)wire_get_uint(r, 2);
+	for (i = 0; i < sizeof(rq->addr); i++)
+		rq->addr[i] = (unsigned char)wire_get_u8(r);
+	if (rq->family != 4 && rq->family != 6)
+		r->bad = true;
+	for (i = 4; rq->family == 4 && i < sizeof(rq->addr); i++)
+		if (rq->addr[i])
+			r->bad = true;
+}
+
 int mon_parse_request(const void *buf, size_t len, struct mon_request *rq)
 {
 	struct wire_in r;
@@ -46,6 +64,9 @@ int mon_parse_request(const void *buf, size_t len, struct mon_request *rq)
 		wire_get_str(&r, rq->user, sizeof(rq->user), 1);
 		wire_get_str(&r, rq->pass, sizeof(rq->pass), 0);
 		rq->wait_ms = wire_get_u32(&r);
+		break;
+	case MON_CLIENT:
+		get_client(&r, rq);
 		break;
 	case MON_LOGOUT:
 		break;
@@ -70,6 +91,20 @@ size_t mon_format_request(void *buf, size_t cap, const struct mon_request *rq)
 		wire_put_str(&w, rq->pass);
 		wire_put_u32(&w, rq->wait_ms);
 		break;
+	case MON_CLIENT: {
+		size_t i;
+
+		if ((rq->family != 4 && rq->family != 6) || rq->port > 0xffff)
+			return 0;
+		for (i = 4; rq->family == 4 && i < sizeof(rq->addr); i++)
+			if (rq->addr[i])
+				return 0;
+		wire_put_u8(&w, rq->family);
+		wire_put_uint(&w, rq->port, 2);
+		for (i = 0; i < sizeof(rq->addr); i++)
+			wire_put_u8(&w, rq->addr[i]);
+		break;
+	}
 	case MON_LOGOUT:
 		break;
 	default:

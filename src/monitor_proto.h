@@ -7,13 +7,19 @@
  * type in the monitor's state.  Anything else ends the session.
  *
  *   request            allowed in      fields                       reply
- *   MON_AUTH           PREAUTH         user (1-63), password (0-511), AUTH_OK + fd | AUTH_FAIL
+ *   MON_CLIENT         START           family (4 or 6), port,       none
+ *                                      address (16 bytes)
+ *   MON_AUTH           START, PREAUTH  user (1-63), password (0-511), AUTH_OK + fd | AUTH_FAIL
  *                                      wait (ms, the login deadline)
  *   MON_LOGOUT         AUTHED          -                            LOGGED_OUT
  *
- * AUTH_OK carries the user process's socket (SCM_RIGHTS).  A failed AUTH
- * stays in PREAUTH until the last allowed failure, which moves to CLOSED,
- * where nothing is allowed.  The user process's first message, to the
+ * START is the first state only with --proxy-protocol (else PREAUTH is):
+ * there the network process, once it has read the PROXY header, tells the
+ * client it names (MON_CLIENT, for PAM_RHOST and the monitor's log), at
+ * most once and before any AUTH: both move to PREAUTH.  AUTH_OK carries
+ * the user process's socket (SCM_RIGHTS).  A failed AUTH stays in PREAUTH
+ * until the last allowed failure, which moves to CLOSED, where nothing is
+ * allowed; LOGOUT goes back to PREAUTH.  The user process's first message, to the
  * monitor, says whether it is ready (MON_READY) or why not. */
 #ifndef SOCKFTPD_MONITOR_PROTO_H
 #define SOCKFTPD_MONITOR_PROTO_H
@@ -34,6 +40,7 @@
 enum mon_type {
 	MON_AUTH = 1,
 	MON_LOGOUT = 2,
+	MON_CLIENT = 3,
 	/* replies */
 	MON_AUTH_OK = 0x81,
 	MON_AUTH_FAIL = 0x82,
@@ -44,6 +51,7 @@ enum mon_type {
 };
 
 enum mon_state {
+	MON_START,     /* --proxy-protocol, nothing asked yet: CLIENT, AUTH */
 	MON_PREAUTH,   /* no login: AUTH */
 	MON_AUTHED,    /* logged in, a user process runs: LOGOUT */
 	MON_CLOSED,    /* too many failures: nothing */
@@ -54,6 +62,10 @@ struct mon_request {
 	char user[USER_NAME_MAX];
 	char pass[MON_PASS_MAX];
 	unsigned wait_ms;     /* AUTH: what is left of the login deadline */
+	/* CLIENT: the client a PROXY header named */
+	unsigned char family; /* 4 or 6 */
+	unsigned port;
+	unsigned char addr[16];  /* IPv4 in the first 4 bytes, the rest 0 */
 };
 
 struct mon_reply {

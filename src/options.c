@@ -106,7 +106,8 @@ static const struct option_def option_table[] = {
 	 ".BR \\-\\-pam\\-check\\-shell )\n"
 	 "a shell not in\n.I /etc/shells\nare refused.\n"
 	 "With\n.B \\-\\-users\ntoo, a name the users file holds never goes to PAM.\n"
-	 "PAM gets PAM_RHOST (the client's IP address; none through a pipe), PAM_TTY\n.B ftp\n"
+	 "PAM gets PAM_RHOST (the client's IP address, behind a balancer the one the\n"
+	 "PROXY header names; none through a pipe), PAM_TTY\n.B ftp\n"
 	 "and PAM_RUSER (the name given); its own failure delay is replaced by\n"
 	 ".BR \\-\\-login\\-delay ,\n"
 	 "and a stack that takes longer than the login deadline is stopped."},
@@ -282,14 +283,15 @@ static const struct option_def option_table[] = {
 	 .def = "50", .arg = "N", .cmdline_only = true,
 	 .help = "listener mode: at most N sessions per client address (0: no limit; default 50)",
 	 .man = "In listener mode, at most N sessions of one client address (an IPv6\n"
-	 "client's /64) run at once; a connection beyond them gets 421 and is\n"
-	 "closed.\n0 sets no limit."},
+	 "client's /64; behind a balancer, the one the PROXY header names) run at\n"
+	 "once; a connection beyond them gets 421 and is closed.\n0 sets no limit."},
 	{.name = "max-startups", .kind = KIND_UINT, .offset = F(max_startups), .max = 1000000,
 	 .def = "120", .arg = "N", .cmdline_only = true,
 	 .help = "listener mode: a client address starts at most N sessions a minute (default 120)",
-	 .man = "In listener mode, each client address (an IPv6 client's /64) may start N\n"
-	 "sessions at once, and one more each 60/N seconds after that; beyond that a\n"
-	 "connection gets 421 and is closed.\n"
+	 .man = "In listener mode, each client address (an IPv6 client's /64; behind a\n"
+	 "balancer, the one the PROXY header names) may start N sessions at once,\n"
+	 "and one more each 60/N seconds after that; beyond that a connection gets\n"
+	 "421 and is closed.\n"
 	 "A session that crashes costs its address a whole minute of starts.\n"
 	 "0 sets no limit."},
 	{.name = "drain-timeout", .kind = KIND_UINT, .offset = F(drain_timeout), .max = 86400,

@@ -4,7 +4,10 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "admitask.h"
+#include "auth.h"
 #include "cmd_support.h"
 #include "cmd_table.h"
 #include "deadline.h"
@@ -23,6 +26,7 @@ void session_init(struct session *s, const struct config *cfg, const struct held
 	s->conn_peer_len = a->peer_len;
 	s->local = a->local;
 	s->mode = a->mode;
+	s->admit_fd = a->admit_fd;
 	s->mlst_facts = FACT_ALL;
 	vfs_init(&s->vfs);
 	files_init(&s->files);
@@ -143,12 +147,13 @@ static int next(struct session *s)
 
 /* Behind a balancer: the PROXY header, believed only from a trusted
  * sender, says who the client is.  Nothing is sent before it is read. */
-static int proxied(struct session *s)
+static int proxied(struct session *s, struct proxy_header *h)
 {
-	struct proxy_header h;
 	char err[160];
 	int n;
 
+	memset(h, 0, sizeof(*h));
+	h->local = true;  /* no header: the connection's own endpoints */
 	if (!s->cfg->proxy_protocol)
 		return 0;
 	endpoint_format(&s->peer, s->balancer, sizeof(s->balancer));
@@ -159,17 +164,64 @@ static int proxied(struct session *s)
 			"closing", s->balancer);
 		return -1;
 	}
-	if (proxy_read(&s->ctrl_chan, deadline_in(PROXY_HEADER_TIMEOUT_MS), &h, err,
+	if (proxy_read(&s->ctrl_chan, deadline_in(PROXY_HEADER_TIMEOUT_MS), h, err,
 		       sizeof(err)) < 0) {
 		log_msg(LOG_WARNING, "reject", "%s: %s, closing", s->balancer, err);
 		return -1;
 	}
-	if (!h.local)
-		endpoint_from_sockaddr(&s->peer, (const struct sockaddr *)&h.src, h.addr_len);
+	if (!h->local)
+		endpoint_from_sockaddr(&s->peer, (const struct sockaddr *)&h->src, h->addr_len);
 	/* passive connections from a balancer carry a header too */
 	s->ends.proxy_nets = s->proxy_nets;
 	s->ends.n_proxy_nets = (size_t)n;
 	return 0;
+}
+
+/* Listener mode behind a balancer: the listener applies --max-per-ip and
+ * --max-startups to the client the header named, which this session
+ * reports to it (a LOCAL header: none).  Refused: the listener's 421. */
+static int admitted(struct session *s, const struct proxy_header *h)
+{
+	const struct sockaddr *sa = h->local ? NULL : (const struct sockaddr *)&h->src;
+	socklen_t len = h->addr_len;
+	enum adm_verdict v;
+	int r, e;
+
+	if (s->admit_fd == 0)
+		return 0;
+	if (!s->cfg->proxy_protocol) {
+		/* the listener saw --proxy-protocol, this configuration not */
+		sa = s->conn_peer_len ? (const struct sockaddr *)&s->conn_peer : NULL;
+		len = s->conn_peer_len;
+	}
+	errno = EBADF;
+	r = s->admit_fd > 0 ? admit_ask(s->admit_fd, sa, len,
+					deadline_in(ADMIT_VERDICT_TIMEOUT_MS), &v) : -1;
+	e = errno;
+	if (s->admit_fd > 0)
+		close(s->admit_fd);
+	s->admit_fd = 0;
+	if (r < 0) {
+		log_msg(LOG_ERR, "error", "%s: no admission from the listener: %s, closing",
+			s->peer.addr, strerror(e));
+		return -1;
+	}
+	if (v == ADM_OK)
+		return 0;
+	(void)ctrl_reply(&s->ctrl, 421, admission_refusal(v));
+	return -1;
+}
+
+/* With a monitor (--pam, --users), the client a header named becomes its
+ * PAM_RHOST and the client of its log lines. */
+static int told_monitor(struct session *s, const struct proxy_header *h)
+{
+	if (!s->cfg->proxy_protocol || h->local ||
+	    auth_client(s->held, (const struct sockaddr *)&h->src, h->addr_len) == 0)
+		return 0;
+	log_msg(LOG_ERR, "error", "%s: cannot tell the monitor the client: %s, closing",
+		s->peer.addr, strerror(errno));
+	return -1;
 }
 
 /* Implicit FTPS: the handshake comes before the greeting. */
@@ -189,12 +241,16 @@ static int implicit_tls(struct session *s)
 
 int session_run(struct session *s)
 {
+	struct proxy_header h;
 	int status = 0;
 
 	/* Behind a balancer, the PROXY header comes first: read by the session
 	 * in every mode (the listener reads no client byte), before the
-	 * implicit TLS handshake and the greeting. */
-	if (proxied(s) < 0) {
+	 * implicit TLS handshake and the greeting; then the listener's limits
+	 * on its client, and the monitor told who it is. */
+	if (proxied(s, &h) < 0 || admitted(s, &h) < 0 || told_monitor(s, &h) < 0) {
+		if (s->admit_fd > 0)
+			close(s->admit_fd);
 		chan_close(&s->ctrl_chan);
 		return 0;
 	}

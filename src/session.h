@@ -31,6 +31,7 @@ struct session {
 	socklen_t conn_peer_len;
 	char balancer[ADDRESS_TEXT_MAX + 16];  /* who sent the PROXY header, or "" */
 	struct cidr proxy_nets[CIDR_LIST_MAX]; /* --proxy-trusted, parsed */
+	int admit_fd;              /* the listener's admission channel (activation.h) */
 	enum activation_mode mode;
 	bool quit;                 /* QUIT answered: close after the reply */
 	bool failed;               /* the session itself failed: exit status 1 */

@@ -65,14 +65,18 @@ static void monitor_request(const uint8_t *data, size_t size)
 
 	if (mon_parse_request(data, size, &rq) < 0)
 		return;
-	CHECK(rq.type == MON_AUTH || rq.type == MON_LOGOUT);
+	CHECK(rq.type == MON_AUTH || rq.type == MON_LOGOUT || rq.type == MON_CLIENT);
 	terminated(rq.user, sizeof(rq.user));
 	terminated(rq.pass, sizeof(rq.pass));
 	CHECK(rq.type != MON_AUTH || rq.user[0] != '\0');
-	/* exactly one state allows each request */
-	for (st = MON_PREAUTH; st <= MON_CLOSED; st++)
+	CHECK(rq.type != MON_CLIENT || rq.family == 4 || rq.family == 6);
+	CHECK(rq.port <= 0xffff);
+	/* the states that allow each request: AUTH before a login, CLIENT
+	 * only first, LOGOUT after a login */
+	for (st = MON_START; st <= MON_CLOSED; st++)
 		CHECK(mon_allowed((enum mon_state)st, rq.type) ==
-		      (st == (rq.type == MON_AUTH ? MON_PREAUTH : MON_AUTHED)));
+		      (rq.type == MON_AUTH ? st == MON_START || st == MON_PREAUTH :
+		       rq.type == MON_CLIENT ? st == MON_START : st == MON_AUTHED));
 	CANONICAL(mon_format_request, &rq, data, size);
 }
 
@@ -84,7 +88,8 @@ static void monitor_reply(const uint8_t *data, size_t size)
 		return;
 	terminated(rp.name, sizeof(rp.name));
 	terminated(rp.root, sizeof(rp.root));
-	CHECK(!mon_allowed(MON_PREAUTH, rp.type) && !mon_allowed(MON_AUTHED, rp.type));
+	CHECK(!mon_allowed(MON_START, rp.type) && !mon_allowed(MON_PREAUTH, rp.type) &&
+	      !mon_allowed(MON_AUTHED, rp.type));
 	CHECK(rp.type != MON_NOT_READY || rp.err > 0);
 	CANONICAL(mon_format_reply, &rp, data, size);
 }

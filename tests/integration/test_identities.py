@@ -36,7 +36,7 @@ BUILD = os.environ.get("SOCKFTPD_BUILD_ROOT", "")
 SANITIZED = bool(os.environ.get("SOCKFTPD_SANITIZED"))
 
 # the monitor's messages (src/monitor_proto.h)
-MON_AUTH, MON_LOGOUT = 1, 2
+MON_AUTH, MON_LOGOUT, MON_CLIENT = 1, 2, 3
 MON_AUTH_OK, MON_AUTH_FAIL, MON_LOGGED_OUT = 0x81, 0x82, 0x83
 # the user process's requests (src/fileproto.h)
 FOP_STAT, FOP_OPEN_READ, FOP_UPLOAD, FOP_UPLOAD_END, FOP_LIST = 2, 3, 10, 11, 12
@@ -50,6 +50,11 @@ def auth(user, password, wait_ms=60000):
     user, password = user.encode(), password.encode()
     return (bytes([MON_AUTH]) + u16(len(user)) + user + u16(len(password)) + password
             + struct.pack("<I", wait_ms))
+
+
+def client(address, port=40000):
+    """MON_CLIENT: the client a PROXY header named (IPv4)."""
+    return (bytes([MON_CLIENT, 4]) + u16(port) + socket.inet_aton(address) + bytes(12))
 
 
 def fop(op, path=b"/", arg=0, flags=0, off=0, path2=b""):
@@ -175,6 +180,19 @@ def attack(scenario, users):
         say(step="logout", type=data[0])
         login("alice", pw["pamu"])    # a name the file holds never goes to PAM
         say(step="alive")
+    elif scenario == "client_first":
+        # --proxy-protocol: the client, once, before any login (no reply)
+        mon.send(client("203.0.113.7"))
+        login("alice", pw["alice"])
+        say(step="alive")
+    elif scenario in ("client_twice", "client_after_auth"):
+        if scenario == "client_twice":
+            mon.send(client("203.0.113.7"))
+        else:
+            login("alice", "wrong")
+        say(step="sent")
+        ask(mon, client("198.51.100.9"))
+        say(step="reply")
     elif scenario == "user_process_rules":
         fd = login("alice", pw["alice"])
         files = socket.socket(fileno=fd)
@@ -190,6 +208,8 @@ def attack(scenario, users):
             "oversized": (auth("alice", "x" * 60000), ()),
             "nul_in_name": (auth("al\0ice", pw["alice"]), ()),
             "trailing_byte": (auth("alice", pw["alice"]) + b"\0", ()),
+            "client_without_proxy": (client("203.0.113.7"), ()),
+            "client_malformed": (client("203.0.113.7")[:-1], ()),
         }[scenario]
         say(step="sent")
         try:
@@ -817,6 +837,23 @@ class Identities(unittest.TestCase):
                 self.assertEqual(scenario, "with_a_descriptor")   # SO_PASSRIGHTS
                 continue
             self.assertEqual([s["step"] for s in steps], ["sent"], (scenario, steps, log))
+            self.assertEqual(code, 1, scenario)
+            self.assertIn("from the network process: ending the session", log, scenario)
+
+    def test_taken_over_client_once_before_any_login(self):
+        """MON_CLIENT (the client a PROXY header named: PAM_RHOST and the
+        monitor's log) only with --proxy-protocol, once, before any AUTH."""
+        proxy = ["--proxy-protocol", "--proxy-trusted", "127.0.0.1"]
+        code, steps, log = self.probe("client_first", extra=proxy)
+        self.assertEqual([(s["step"], s.get("type")) for s in steps],
+                         [("auth", MON_AUTH_OK), ("alive", None)], log)
+        self.assertIn("monitor: client 203.0.113.7 per PROXY header", log)
+        for scenario, extra, before in (("client_twice", proxy, ["sent"]),
+                                        ("client_after_auth", proxy, ["auth", "sent"]),
+                                        ("client_without_proxy", [], ["sent"]),
+                                        ("client_malformed", proxy, ["sent"])):
+            code, steps, log = self.probe(scenario, extra=extra)
+            self.assertEqual([s["step"] for s in steps], before, (scenario, steps, log))
             self.assertEqual(code, 1, scenario)
             self.assertIn("from the network process: ending the session", log, scenario)
 

@@ -373,11 +373,129 @@ class Modes:
         self.assertFalse(b.sock.session_reused)
 
 
-class ForkExec(Modes, unittest.TestCase):
+def behind(port, client, sport=40000, header=None):
+    """A connection from the balancer (127.0.0.1) whose PROXY header (v1)
+    names client: (socket, first line)."""
+    s = socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT)
+    s.sendall(header or ("PROXY TCP4 %s 127.0.0.1 %d 21\r\n" % (client, sport)).encode())
+    buf = b""
+    while b"\r\n" not in buf:
+        chunk = s.recv(512)
+        if not chunk:
+            break
+        buf += chunk
+    return s, buf
+
+
+def seqpackets(pid):
+    """How many SOCK_SEQPACKET sockets pid holds (/proc/net/unix: type
+    0005): the admission channels."""
+    types = {}
+    with open("/proc/net/unix") as f:
+        next(f)
+        for line in f:
+            fields = line.split()
+            types[fields[6]] = fields[4]
+    n = 0
+    for fd in os.listdir("/proc/%d/fd" % pid):
+        try:
+            link = os.readlink("/proc/%d/fd/%s" % (pid, fd))
+        except FileNotFoundError:
+            continue
+        if link.startswith("socket:[") and types.get(link[8:-1]) == "0005":
+            n += 1
+    return n
+
+
+PROXY = ("--proxy-protocol", "--proxy-trusted", "127.0.0.1")
+A, B = "203.0.113.7", "198.51.100.9"
+PER_IP = b"421 Too many sessions from your address; close one and try again.\r\n"
+RATE = b"421 Too many new connections from your address; try again in a minute.\r\n"
+# v2 LOCAL: a balancer's health check
+LOCAL = b"\r\n\r\n\x00\r\nQUIT\n\x20\x00\x00\x00"
+
+
+class BehindBalancer:
+    """--proxy-protocol: --max-per-ip and --max-startups count the client
+    the PROXY header names, which the session reports to the listener; the
+    listener itself reads no byte of the connection."""
+
+    def test_per_ip_counts_the_client_the_header_names(self):
+        srv = self.start("--listen", "127.0.0.1:0", *PROXY, "--max-per-ip", "2",
+                         "--max-startups", "0")
+        held = []
+        for i in range(2):
+            s, line = behind(srv.port, A, 40000 + i)
+            held.append(s)
+            self.assertTrue(line.startswith(b"220 "), line)
+        s, line = behind(srv.port, A, 40002)
+        self.assertEqual(line, PER_IP)
+        self.assertEqual(s.recv(100), b"")  # then closed
+        s.close()
+        # another client behind the same balancer, and a health check
+        s, line = behind(srv.port, B)
+        held.append(s)
+        self.assertTrue(line.startswith(b"220 "), line)
+        srv.log.wait_for(lambda l: "Refused %s:40002 (PROXY header from 127.0.0.1:" % A in l
+                         and "--max-per-ip reached" in l)
+        s, line = behind(srv.port, None, header=LOCAL)
+        held.append(s)
+        self.assertTrue(line.startswith(b"220 "), line)
+        # each channel served its one exchange and is gone, on both ends (the
+        # listener closes its end just after the verdict the 220 follows)
+        wait_until(lambda: len(children(srv.proc.pid)) == 4, "the refused session ended")
+        wait_until(lambda: not any(seqpackets(pid) for pid in
+                                   [srv.proc.pid] + children(srv.proc.pid)),
+                   "no admission channel left")
+        # a session of A ends: its place (counted on A) is free again
+        first = held.pop(0)
+        first.sendall(b"QUIT\r\n")
+        self.assertTrue(first.recv(100).startswith(b"221"))
+        first.close()
+        wait_until(lambda: len(children(srv.proc.pid)) == 3, "a session ended")
+        s, line = behind(srv.port, A, 40003)
+        held.append(s)
+        self.assertTrue(line.startswith(b"220 "), line)
+        for s in held:
+            s.close()
+
+    def test_startups_count_the_client_the_header_names(self):
+        srv = self.start("--listen", "127.0.0.1:0", *PROXY, "--max-startups", "3")
+        for i in range(3):
+            s, line = behind(srv.port, A, 41000 + i)
+            self.assertTrue(line.startswith(b"220 "), line)
+            s.close()
+        s, line = behind(srv.port, A, 41003)
+        s.close()
+        self.assertEqual(line, RATE)
+        s, line = behind(srv.port, B)
+        s.close()
+        self.assertTrue(line.startswith(b"220 "), line)
+        srv.log.wait_for(lambda l: "--max-startups reached" in l and A in l)
+
+    def test_crash_costs_the_client_the_header_names(self):
+        if os.environ.get("SOCKFTPD_SANITIZED"):
+            self.skipTest("a sanitizer handles SIGSEGV itself")
+        srv = self.start("--listen", "127.0.0.1:0", *PROXY, "--max-startups", "10")
+        a, line = behind(srv.port, A)
+        self.addCleanup(a.close)
+        self.assertTrue(line.startswith(b"220 "), line)
+        os.kill(children(srv.proc.pid)[0], signal.SIGSEGV)
+        srv.log.wait_for(lambda l: "killed by signal 11" in l)
+        s, line = behind(srv.port, A, 40001)
+        s.close()
+        self.assertEqual(line, RATE)
+        s, line = behind(srv.port, B)
+        s.close()
+        self.assertTrue(line.startswith(b"220 "), line)
+        self.assertIn("of %s:40000 (PROXY header from 127.0.0.1:" % A, srv.log.text())
+
+
+class ForkExec(Modes, BehindBalancer, unittest.TestCase):
     mode = "yes"
 
 
-class ForkOnly(Modes, unittest.TestCase):
+class ForkOnly(Modes, BehindBalancer, unittest.TestCase):
     mode = "no"
 
 

@@ -309,6 +309,36 @@ class Pam(unittest.TestCase):
         self.assertEqual(self.read(log).split()[5:],
                          ["close_session", "alice", "127.0.0.1", "ftp", "alice"])
 
+    def test_rhost_is_the_client_the_proxy_header_names(self):
+        """--proxy-protocol: the monitor splits before the header is read;
+        the network process then tells it the client the header names, and
+        that is PAM_RHOST (pam_exec shows it), not the balancer's address.
+        Through systemd's socket and in listener mode."""
+        proxy = ["--login-delay", "0", "--proxy-protocol", "--proxy-trusted", "127.0.0.1"]
+        log = self.trace_service("sockftpd-trace5")
+        servers = (
+            socket_activate(["127.0.0.1:0"], args=["--pam=sockftpd-trace5", *proxy]),
+            Server([SOCKFTPD, "--log", "stderr", "--listen", "127.0.0.1:0",
+                    "--pam=sockftpd-trace5", *proxy], ["Listening on"]))
+        for srv, client in zip(servers, ("203.0.113.7", "198.51.100.9")):
+            self.addCleanup(srv.stop)
+            with open(log, "w"):
+                pass
+            f = Ftp.__new__(Ftp)
+            f.timeout, f.buf = TIMEOUT, b""
+            f.sock = socket.create_connection(("127.0.0.1", srv.port), timeout=TIMEOUT)
+            self.addCleanup(f.close)
+            f.sock.sendall(b"PROXY TCP4 %s 127.0.0.1 40000 21\r\n" % client.encode())
+            self.assertEqual(f.reply()[0], 220)
+            self.assertEqual(f.cmd("USER alice")[0], 331)
+            self.assertEqual(f.cmd("PASS " + PASSWORD)[0], 230, srv.log.text())
+            self.assertEqual(self.read(log).split()[:5],
+                             ["open_session", "alice", client, "ftp", "alice"])
+            srv.log.wait_for(lambda l, c=client: "monitor: client %s per PROXY header" % c
+                             in l)
+            self.assertEqual(f.cmd("QUIT")[0], 221)
+            self.assertTrue(wait_until(lambda: "close_session" in self.read(log)))
+
     def test_pipe(self):
         """A root start through a pipe: the monitor too; there is no client
         address, so no PAM_RHOST (libpam's audit would look a name such as

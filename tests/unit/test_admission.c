@@ -163,3 +163,132 @@ Test(admission, bounded_table)
 	cr_assert_eq(admission_admit(&adm, k, 90000, &slot), ADM_OK);
 	cr_assert_eq(slot, held[1]);
 }
+
+/* Behind a balancer: held at accept against max_sessions alone, then the
+ * per-source checks on the client the session reports. */
+Test(admission, hold_then_claim)
+{
+	struct admission a;
+	unsigned char ka[16], kb[16];
+	size_t s1, s2, s3, s4;
+
+	admission_init(&a, table, 64, 4, 2, 0);
+	key4("203.0.113.7", ka);
+	key4("198.51.100.9", kb);
+	cr_assert_eq(admission_hold(&a), ADM_OK);
+	cr_assert_eq(admission_claim(&a, ka, 0, &s1), ADM_OK);
+	cr_assert_eq(admission_hold(&a), ADM_OK);
+	cr_assert_eq(admission_claim(&a, ka, 0, &s2), ADM_OK);
+	cr_assert_eq(admission_hold(&a), ADM_OK);
+	cr_assert_eq(admission_claim(&a, ka, 0, &s3), ADM_PER_IP);
+	cr_assert_eq(s3, ADMISSION_NO_SLOT, "a refused claim has no source");
+	cr_assert_eq(a.sessions, 3, "the refused session counts until it ends");
+	cr_assert_eq(admission_hold(&a), ADM_OK);  /* a health check: no claim */
+	cr_assert_eq(admission_hold(&a), ADM_FULL);
+	admission_end(&a, s3, 0, 0);
+	admission_end(&a, ADMISSION_NO_SLOT, 0, 0);
+	cr_assert_eq(a.sessions, 2);
+	cr_assert_eq(admission_hold(&a), ADM_OK);
+	cr_assert_eq(admission_claim(&a, kb, 0, &s4), ADM_OK, "another client is served");
+	admission_end(&a, s1, 0, 0);
+	cr_assert_eq(admission_hold(&a), ADM_OK);
+	cr_assert_eq(admission_claim(&a, ka, 0, &s1), ADM_OK, "its place is free again");
+	(void)s2;
+}
+
+Test(admission, claim_rate_and_crash_penalty)
+{
+	struct admission a;
+	unsigned char ka[16], kb[16];
+	size_t s;
+	int i;
+
+	admission_init(&a, table, 64, 100, 0, 3);
+	key4("203.0.113.7", ka);
+	key4("198.51.100.9", kb);
+	for (i = 0; i < 3; i++) {
+		cr_assert_eq(admission_hold(&a), ADM_OK);
+		cr_assert_eq(admission_claim(&a, ka, 1000, &s), ADM_OK);
+		admission_end(&a, s, 0, 1000);
+	}
+	cr_assert_eq(admission_hold(&a), ADM_OK);
+	cr_assert_eq(admission_claim(&a, ka, 1000, &s), ADM_RATE);
+	admission_end(&a, s, 0, 1000);
+	/* a crash of b's session costs b a minute, not a */
+	cr_assert_eq(admission_hold(&a), ADM_OK);
+	cr_assert_eq(admission_claim(&a, kb, 1000, &s), ADM_OK);
+	admission_end(&a, s, 1, 1000);
+	cr_assert_eq(admission_hold(&a), ADM_OK);
+	cr_assert_eq(admission_claim(&a, kb, 60000, &s), ADM_RATE);
+	admission_end(&a, s, 0, 60000);
+	cr_assert_eq(admission_hold(&a), ADM_OK);
+	cr_assert_eq(admission_claim(&a, ka, 60000, &s), ADM_OK);
+	admission_end(&a, s, 0, 60000);
+	cr_assert_eq(a.sessions, 0);
+}
+
+Test(admission, reports)
+{
+	unsigned char m[ADMISSION_REPORT_LEN], bad[ADMISSION_REPORT_LEN + 1];
+	struct sockaddr_in in = {.sin_family = AF_INET, .sin_port = htons(40000)};
+	struct sockaddr_in6 in6 = {.sin6_family = AF_INET6, .sin6_port = htons(21)};
+	struct sockaddr_storage ss;
+	struct sockaddr_un_like {
+		sa_family_t family;
+		char path[20];
+	} un = {.family = AF_UNIX};
+	socklen_t len;
+
+	inet_pton(AF_INET, "203.0.113.7", &in.sin_addr);
+	inet_pton(AF_INET6, "2001:db8::5", &in6.sin6_addr);
+	cr_assert_eq(admission_report_format(m, (struct sockaddr *)&in, sizeof(in)),
+		     ADMISSION_REPORT_LEN);
+	cr_assert_eq(admission_report_parse(m, sizeof(m), &ss, &len), 1);
+	cr_assert_eq(len, sizeof(in));
+	cr_assert_eq(memcmp(&ss, &in, sizeof(in)), 0);
+	/* every byte that must be zero, the version, the kind, the length */
+	memcpy(bad, m, sizeof(m));
+	bad[10] = 1;
+	cr_assert_eq(admission_report_parse(bad, sizeof(m), &ss, &len), -1);
+	memcpy(bad, m, sizeof(m));
+	bad[0] = 2;
+	cr_assert_eq(admission_report_parse(bad, sizeof(m), &ss, &len), -1);
+	bad[0] = ADMISSION_REPORT_VERSION;
+	bad[1] = 5;
+	cr_assert_eq(admission_report_parse(bad, sizeof(m), &ss, &len), -1);
+	memcpy(bad, m, sizeof(m));
+	bad[ADMISSION_REPORT_LEN] = 0;
+	cr_assert_eq(admission_report_parse(bad, sizeof(bad), &ss, &len), -1);
+	cr_assert_eq(admission_report_parse(m, sizeof(m) - 1, &ss, &len), -1);
+	cr_assert_eq(admission_report_parse(m, 0, &ss, &len), -1);
+
+	cr_assert_eq(admission_report_format(m, (struct sockaddr *)&in6, sizeof(in6)),
+		     ADMISSION_REPORT_LEN);
+	cr_assert_eq(admission_report_parse(m, sizeof(m), &ss, &len), 1);
+	cr_assert_eq(len, sizeof(in6));
+	cr_assert_eq(((struct sockaddr_in6 *)&ss)->sin6_port, htons(21));
+	cr_assert_eq(memcmp(&((struct sockaddr_in6 *)&ss)->sin6_addr, &in6.sin6_addr, 16), 0);
+
+	/* LOCAL: no address, and nothing else either */
+	cr_assert_eq(admission_report_format(m, NULL, 0), ADMISSION_REPORT_LEN);
+	cr_assert_eq(admission_report_parse(m, sizeof(m), &ss, &len), 0);
+	m[3] = 1;
+	cr_assert_eq(admission_report_parse(m, sizeof(m), &ss, &len), -1);
+	cr_assert_eq(admission_report_format(m, (struct sockaddr *)&un, sizeof(un)), 0);
+}
+
+Test(admission, verdicts)
+{
+	unsigned char b[2] = {ADM_PER_IP, 0};
+	enum adm_verdict v;
+
+	cr_assert_eq(admission_verdict_parse(b, 1, &v), 0);
+	cr_assert_eq(v, ADM_PER_IP);
+	cr_assert_eq(admission_verdict_parse(b, 2, &v), -1);
+	cr_assert_eq(admission_verdict_parse(b, 0, &v), -1);
+	b[0] = ADM_RATE + 1;
+	cr_assert_eq(admission_verdict_parse(b, 1, &v), -1);
+	cr_assert_null(admission_refusal(ADM_OK));
+	cr_assert_str_eq(admission_refusal(ADM_PER_IP),
+			 "Too many sessions from your address; close one and try again.");
+}

@@ -99,6 +99,46 @@ Test(monitor_proto, the_request_table)
 	cr_assert_not(mon_allowed(MON_AUTHED, MON_READY));
 	cr_assert_str_eq(mon_type_name(MON_AUTH), "AUTH");
 	cr_assert_str_eq(mon_type_name(MON_AUTH_OK), "?");
+	/* CLIENT: in START alone (--proxy-protocol, before any AUTH) */
+	cr_assert(mon_allowed(MON_START, MON_CLIENT));
+	cr_assert(mon_allowed(MON_START, MON_AUTH));
+	cr_assert_not(mon_allowed(MON_START, MON_LOGOUT));
+	cr_assert_not(mon_allowed(MON_PREAUTH, MON_CLIENT));
+	cr_assert_not(mon_allowed(MON_AUTHED, MON_CLIENT));
+	cr_assert_not(mon_allowed(MON_CLOSED, MON_CLIENT));
+	cr_assert_str_eq(mon_type_name(MON_CLIENT), "CLIENT");
+}
+
+Test(monitor_proto, client_round_trip_and_exact)
+{
+	unsigned char buf[MON_MSG_MAX];
+	struct mon_request rq = {.type = MON_CLIENT, .family = 4, .port = 40000,
+				 .addr = {203, 0, 113, 7}}, back;
+	size_t n = mon_format_request(buf, sizeof(buf), &rq);
+
+	cr_assert_eq(n, 1 + 1 + 2 + 16);
+	cr_assert_eq(mon_parse_request(buf, n, &back), 0);
+	cr_assert_eq(back.type, MON_CLIENT);
+	cr_assert_eq(back.family, 4);
+	cr_assert_eq(back.port, 40000);
+	cr_assert_eq(memcmp(back.addr, rq.addr, 16), 0);
+	cr_assert_eq(mon_parse_request(buf, n - 1, &back), -1, "short");
+	buf[n] = 0;
+	cr_assert_eq(mon_parse_request(buf, n + 1, &back), -1, "long");
+	buf[10] = 1;
+	cr_assert_eq(mon_parse_request(buf, n, &back), -1, "IPv4 is zero after 4 bytes");
+	buf[10] = 0;
+	buf[1] = 5;
+	cr_assert_eq(mon_parse_request(buf, n, &back), -1, "family 4 or 6");
+	rq.family = 6;
+	memset(rq.addr, 0xfe, sizeof(rq.addr));
+	n = mon_format_request(buf, sizeof(buf), &rq);
+	cr_assert_eq(mon_parse_request(buf, n, &back), 0);
+	cr_assert_eq(memcmp(back.addr, rq.addr, 16), 0);
+	rq.family = 4;
+	cr_assert_eq(mon_format_request(buf, sizeof(buf), &rq), 0, "not an IPv4 address");
+	rq.family = 0;
+	cr_assert_eq(mon_format_request(buf, sizeof(buf), &rq), 0);
 }
 
 Test(monitor_proto, replies_round_trip)
