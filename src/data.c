@@ -65,6 +65,25 @@ static int bind_in_range(int fd, struct sockaddr_storage *ss, socklen_t len, uns
 	return -1;
 }
 
+/* Without --pasv-ports, a random port of Linux's default local port range,
+ * tried as a range's are: the kernel's own choice (port 0) skips the ports
+ * in TIME_WAIT one at a time, and after a burst of small files thousands of
+ * them lie where it looks first (each PASV then cost hundreds of
+ * microseconds: docs/PERFORMANCE.md, "Identities").  Port 0 only when none
+ * of those tries was free. */
+#define ANY_LO 32768
+#define ANY_HI 60999
+
+static int bind_any_or_in(int fd, struct sockaddr_storage *ss, socklen_t len, unsigned lo,
+			  unsigned hi)
+{
+	if (lo)
+		return bind_in_range(fd, ss, len, lo, hi);
+	if (bind_in_range(fd, ss, len, ANY_LO, ANY_HI) == 0)
+		return 0;
+	return errno == EADDRINUSE ? bind_in_range(fd, ss, len, 0, 0) : -1;
+}
+
 int data_listen(struct data *d, const struct data_ends *ends, unsigned lo, unsigned hi,
 		unsigned *port)
 {
@@ -77,14 +96,9 @@ int data_listen(struct data *d, const struct data_ends *ends, unsigned lo, unsig
 	if (fd < 0)
 		return -1;
 	/* Ports of finished data connections sit in TIME_WAIT for a minute:
-	 * without this a --pasv-ports range runs dry after a burst of files.
-	 * Not when the kernel picks (port 0): with it, Linux looks in half of
-	 * the local port range first, the half where those TIME_WAIT ports
-	 * are, and each bind scans thousands of them (docs/PERFORMANCE.md,
-	 * "Identities"). */
-	if (lo)
-		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &(int){1}, sizeof(int));
-	if (bind_in_range(fd, &ss, len, lo, hi) < 0 || listen(fd, 1) < 0 ||
+	 * without this a --pasv-ports range runs dry after a burst of files. */
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &(int){1}, sizeof(int));
+	if (bind_any_or_in(fd, &ss, len, lo, hi) < 0 || listen(fd, 1) < 0 ||
 	    getsockname(fd, (struct sockaddr *)&ss, &(socklen_t){sizeof(ss)}) < 0) {
 		int e = errno;
 
