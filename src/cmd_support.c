@@ -111,6 +111,19 @@ enum outcome file_op(struct session *s, const struct fop_request *rq, struct fop
 	return reply(s, 421, "File service failed: closing control connection.");
 }
 
+enum outcome file_op_accepting(struct session *s, const struct fop_request *rq,
+			       struct fop_result *res, int *fd)
+{
+	*fd = -1;
+	if (files_ask(&s->files, rq) == 0) {
+		data_accept_early(&s->data, &s->ends);
+		if (files_answer(&s->files, rq, res, fd) == 0)
+			return GO_ON;
+	}
+	files_lost(s);
+	return reply(s, 421, "File service failed: closing control connection.");
+}
+
 enum outcome need_write(struct session *s)
 {
 	return s->vfs.writable ? GO_ON : reply(s, 550, "Permission denied.");

@@ -29,6 +29,12 @@ enum outcome resolve(struct session *s, const char *arg, size_t len, char *vpath
 enum outcome file_op(struct session *s, const struct fop_request *rq, struct fop_result *res,
 		     int *fd);
 
+/* file_op for a transfer command: while the user process opens the file,
+ * a passive data connection the client already made is accepted
+ * (data_accept_early), so the two overlap. */
+enum outcome file_op_accepting(struct session *s, const struct fop_request *rq,
+			       struct fop_result *res, int *fd);
+
 /* The file process failed: say so in the log; the session ends after the
  * reply under way (status 1). */
 void files_lost(struct session *s);

@@ -52,10 +52,10 @@ enum outcome cmd_retr(struct session *s, const struct command *cmd)
 	struct fop_request rq = {.op = FOP_OPEN_READ};
 	struct fop_result res;
 	off_t rest = s->rest;
-	struct stat st;
+	const struct stat *st;
 	struct chan dc;
 	struct xfer x;
-	int fd = -1, e;
+	int fd = -1;
 	enum outcome r;
 
 	s->rest = 0;
@@ -63,24 +63,22 @@ enum outcome cmd_retr(struct session *s, const struct command *cmd)
 	if (r == GO_ON)
 		r = resolve(s, cmd->arg, cmd->arg_len, rq.path);
 	if (r == GO_ON)
-		r = file_op(s, &rq, &res, &fd);
+		r = file_op_accepting(s, &rq, &res, &fd);
 	if (r != GO_ON)
 		return r;
 	if (res.err)
 		return reply_errno(s, res.err);
-	/* the descriptor is looked at here, wherever it was opened */
-	e = fstat(fd, &st) < 0 ? errno : 0;
-	if (!e && !S_ISREG(st.st_mode))
-		r = reply(s, 550, S_ISDIR(st.st_mode) ? "Is a directory." : "Not a regular file.");
-	else if (!e && rest > st.st_size)
+	/* the descriptor's fstat, taken in this process (files_call) */
+	st = &res.st;
+	if (!S_ISREG(st->st_mode))
+		r = reply(s, 550, S_ISDIR(st->st_mode) ? "Is a directory." : "Not a regular file.");
+	else if (rest > st->st_size)
 		r = reply(s, 554, "REST offset beyond the end of the file.");
-	else if (!e && rest && lseek(fd, rest, SEEK_SET) < 0)
-		e = errno;
-	if (e)
-		r = reply_errno(s, e);
+	else if (rest && lseek(fd, rest, SEEK_SET) < 0)
+		r = reply_errno(s, errno);
 	if (r == GO_ON) {
 		snprintf(what, sizeof(what), "%s (%lld bytes)", rq.path,
-			 (long long)(st.st_size - rest));
+			 (long long)(st->st_size - rest));
 		r = open_data(s, what, &dc, NULL, NULL);
 	}
 	if (r != GO_ON) {

@@ -16,6 +16,7 @@ void data_init(struct data *d)
 {
 	memset(d, 0, sizeof(*d));
 	d->listen_fd = -1;
+	d->ready_fd = -1;
 }
 
 void data_reset(struct data *d)
@@ -24,6 +25,8 @@ void data_reset(struct data *d)
 
 	if (d->listen_fd >= 0)
 		close(d->listen_fd);
+	if (d->ready_fd >= 0)
+		close(d->ready_fd);
 	data_init(d);
 	d->epsv_all = all;
 }
@@ -62,6 +65,25 @@ static int bind_in_range(int fd, struct sockaddr_storage *ss, socklen_t len, uns
 	return -1;
 }
 
+/* Without --pasv-ports, a random port of Linux's default local port range,
+ * tried as a range's are: the kernel's own choice (port 0) skips the ports
+ * in TIME_WAIT one at a time, and after a burst of small files thousands of
+ * them lie where it looks first (each PASV then cost hundreds of
+ * microseconds: docs/PERFORMANCE.md, "Identities").  Port 0 only when none
+ * of those tries was free. */
+#define ANY_LO 32768
+#define ANY_HI 60999
+
+static int bind_any_or_in(int fd, struct sockaddr_storage *ss, socklen_t len, unsigned lo,
+			  unsigned hi)
+{
+	if (lo)
+		return bind_in_range(fd, ss, len, lo, hi);
+	if (bind_in_range(fd, ss, len, ANY_LO, ANY_HI) == 0)
+		return 0;
+	return errno == EADDRINUSE ? bind_in_range(fd, ss, len, 0, 0) : -1;
+}
+
 int data_listen(struct data *d, const struct data_ends *ends, unsigned lo, unsigned hi,
 		unsigned *port)
 {
@@ -76,7 +98,7 @@ int data_listen(struct data *d, const struct data_ends *ends, unsigned lo, unsig
 	/* Ports of finished data connections sit in TIME_WAIT for a minute:
 	 * without this a --pasv-ports range runs dry after a burst of files. */
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &(int){1}, sizeof(int));
-	if (bind_in_range(fd, &ss, len, lo, hi) < 0 || listen(fd, 1) < 0 ||
+	if (bind_any_or_in(fd, &ss, len, lo, hi) < 0 || listen(fd, 1) < 0 ||
 	    getsockname(fd, (struct sockaddr *)&ss, &(socklen_t){sizeof(ss)}) < 0) {
 		int e = errno;
 
@@ -132,13 +154,35 @@ static int behind_balancer(int fd, struct endpoint *ep, long long deadline)
 	return 0;
 }
 
+/* Is the connection accepted on fd (from ss) the client's?  A balancer's
+ * says who is behind it first.  Another's is dropped. */
+static bool from_client(const struct data_ends *ends, int fd, const struct sockaddr_storage *ss,
+			socklen_t len, long long deadline)
+{
+	struct endpoint ep;
+
+	endpoint_from_sockaddr(&ep, (const struct sockaddr *)ss, len);
+	if (ends->n_proxy_nets &&
+	    cidr_list_match(ends->proxy_nets, ends->n_proxy_nets, (const struct sockaddr *)ss) &&
+	    behind_balancer(fd, &ep, deadline) < 0) {
+		close(fd);
+		return false;
+	}
+	if (strcmp(ep.addr, ends->peer_addr) == 0)
+		return true;
+	/* Someone else took the announced port: drop it, keep waiting. */
+	log_msg(LOG_WARNING, "reject", "%s: passive data connection from %s dropped (not the client)",
+		log_client(), ep.addr);
+	close(fd);
+	return false;
+}
+
 static int accept_from_peer(struct data *d, const struct data_ends *ends, long long deadline,
 			    struct ctrl *watch)
 {
 	for (;;) {
 		struct sockaddr_storage ss;
 		socklen_t len = sizeof(ss);
-		struct endpoint ep;
 		int fd;
 
 		if (wait_fd(d->listen_fd, POLLIN, deadline, watch) < 0)
@@ -150,20 +194,35 @@ static int accept_from_peer(struct data *d, const struct data_ends *ends, long l
 				continue;
 			return -1;
 		}
-		endpoint_from_sockaddr(&ep, (struct sockaddr *)&ss, len);
-		if (ends->n_proxy_nets &&
-		    cidr_list_match(ends->proxy_nets, ends->n_proxy_nets, (struct sockaddr *)&ss) &&
-		    behind_balancer(fd, &ep, deadline) < 0) {
-			close(fd);
-			continue;
-		}
-		if (strcmp(ep.addr, ends->peer_addr) == 0)
+		if (from_client(ends, fd, &ss, len, deadline))
 			return fd;
-		/* Someone else took the announced port: drop it, keep waiting. */
-		log_msg(LOG_WARNING, "reject",
-			"%s: passive data connection from %s dropped (not the client)",
-			log_client(), ep.addr);
-		close(fd);
+	}
+}
+
+/* At most this many connections taken off the queue at once. */
+#define EARLY_TRIES 4
+
+void data_accept_early(struct data *d, const struct data_ends *ends)
+{
+	int i;
+
+	/* not behind a balancer: its header may still be on its way */
+	if (d->mode != DATA_PASSIVE || d->ready_fd >= 0 || ends->n_proxy_nets)
+		return;
+	for (i = 0; i < EARLY_TRIES; i++) {
+		struct sockaddr_storage ss;
+		socklen_t len = sizeof(ss);
+		int fd = accept4(d->listen_fd, (struct sockaddr *)&ss, &len,
+				 SOCK_CLOEXEC | SOCK_NONBLOCK);
+
+		if (fd < 0 && (errno == ECONNABORTED || errno == EINTR))
+			continue;
+		if (fd < 0)
+			return;  /* none yet (EAGAIN): data_open waits */
+		if (from_client(ends, fd, &ss, len, 0)) {
+			d->ready_fd = fd;
+			return;
+		}
 	}
 }
 
@@ -199,12 +258,16 @@ int data_open(struct data *d, const struct data_ends *ends, long long deadline,
 {
 	int fd = -1;
 
-	if (d->mode == DATA_PASSIVE)
+	if (d->ready_fd >= 0) {
+		fd = d->ready_fd;
+		d->ready_fd = -1;
+	} else if (d->mode == DATA_PASSIVE) {
 		fd = accept_from_peer(d, ends, deadline, watch);
-	else if (d->mode == DATA_ACTIVE)
+	} else if (d->mode == DATA_ACTIVE) {
 		fd = connect_to_target(d, ends, deadline, watch);
-	else
+	} else {
 		errno = ENOTCONN;
+	}
 	if (fd < 0) {
 		int e = errno;
 

@@ -18,6 +18,8 @@ enum data_mode { DATA_NONE, DATA_PASSIVE, DATA_ACTIVE };
 struct data {
 	enum data_mode mode;
 	int listen_fd;                  /* passive: our listening socket */
+	int ready_fd;                   /* passive: the client's connection,
+					 * accepted early, or -1 */
 	struct sockaddr_storage target; /* active: where to connect */
 	socklen_t target_len;
 	bool epsv_all;                  /* EPSV ALL: PORT, EPRT, PASV refused */
@@ -44,6 +46,13 @@ int data_listen(struct data *d, const struct data_ends *ends, unsigned lo, unsig
 
 /* Active: connect to ss for the next transfer (the caller checked it). */
 void data_set_active(struct data *d, const struct sockaddr_storage *ss, socklen_t len);
+
+/* Passive: take the client's connection if it is already waiting, without
+ * waiting for it, so that a transfer command's file is opened meanwhile
+ * (cmd_transfer.c); data_open hands it over, a failed command leaves it for
+ * the next one, data_reset closes it.  Another's connection is dropped.
+ * Not behind a balancer (its PROXY header may not be there yet). */
+void data_accept_early(struct data *d, const struct data_ends *ends);
 
 /* Open the data connection for a transfer: accept (only from the client's
  * address; other connections are dropped and waiting goes on) or connect,

@@ -455,19 +455,19 @@ static bool writes(enum fop op)
 
 /* A file to read (RETR): only a regular file's descriptor leaves here, not
  * a directory's (which the network process could walk or list with) nor a
- * device's or a FIFO's.  -1 with errno: EISDIR, or ENODEV for the others. */
-static int open_regular(const struct fileops *f, const char *vpath)
+ * device's or a FIFO's; *st is its stat.  -1 with errno: EISDIR, or ENODEV
+ * for the others. */
+static int open_regular(const struct fileops *f, const char *vpath, struct stat *st)
 {
-	struct stat st;
 	int fd = vfs_open(&f->vfs, vpath, O_RDONLY | O_NONBLOCK | O_NOCTTY, 0), e = 0;
 
 	if (fd < 0)
 		return -1;
-	if (fstat(fd, &st) < 0)
+	if (fstat(fd, st) < 0)
 		e = errno;
-	else if (S_ISDIR(st.st_mode))
+	else if (S_ISDIR(st->st_mode))
 		e = EISDIR;
-	else if (!S_ISREG(st.st_mode))
+	else if (!S_ISREG(st->st_mode))
 		e = ENODEV;
 	if (e) {
 		close(fd);
@@ -494,7 +494,7 @@ void fileops_do(struct fileops *f, const struct fop_request *rq, struct fop_resu
 		res->err = stat_op(f, rq->path, &res->st);
 		break;
 	case FOP_OPEN_READ:
-		*fd = open_regular(f, rq->path);
+		*fd = open_regular(f, rq->path, &res->st);
 		res->err = *fd < 0 ? errno : 0;
 		break;
 	case FOP_RENAME:

@@ -20,7 +20,7 @@
 enum fop {
 	FOP_CWD = 1,      /* path: a directory the login may enter */
 	FOP_STAT,         /* path: its stat, links inside the root followed */
-	FOP_OPEN_READ,    /* path: open for reading -> fd */
+	FOP_OPEN_READ,    /* path: open a regular file for reading -> fd, st */
 	FOP_MKDIR,        /* path */
 	FOP_RMDIR,        /* path */
 	FOP_DELETE,       /* path */

@@ -55,21 +55,26 @@ static mode_t fd_type(const struct fop_request *rq, const struct fop_result *res
 	}
 }
 
-static int remote_call(struct files *f, const struct fop_request *rq, struct fop_result *res,
-		       int *fd)
+static int remote_ask(struct files *f, const struct fop_request *rq)
 {
 	static unsigned char buf[FOP_MSG_MAX];
 	size_t n = fop_format_request(buf, sizeof(buf), rq);
-	struct stat st;
-	ssize_t got;
-	mode_t want;
 
 	if (n == 0) {
 		errno = EINVAL;
 		return -1;
 	}
-	if (fdpass_send(f->sock, buf, n, -1) < 0 ||
-	    fdpass_wait(f->sock, deadline_in(f->wait_ms)) < 0)
+	return fdpass_send(f->sock, buf, n, -1);
+}
+
+static int remote_answer(struct files *f, const struct fop_request *rq, struct fop_result *res,
+			 int *fd)
+{
+	static unsigned char buf[FOP_MSG_MAX];
+	ssize_t got;
+	mode_t want;
+
+	if (fdpass_wait(f->sock, deadline_in(f->wait_ms)) < 0)
 		return -1;
 	got = fdpass_recv(f->sock, buf, sizeof(buf), fd);
 	if (got <= 0) {
@@ -83,7 +88,9 @@ static int remote_call(struct files *f, const struct fop_request *rq, struct fop
 	want = fd_type(rq, res);
 	if ((*fd >= 0) != (want != 0))
 		goto broken;
-	if (want && (fstat(*fd, &st) < 0 || (st.st_mode & S_IFMT) != want))
+	/* res->st becomes what this process sees of the descriptor, not what
+	 * the user process said */
+	if (want && (fstat(*fd, &res->st) < 0 || (res->st.st_mode & S_IFMT) != want))
 		goto broken;
 	return 0;
 broken:
@@ -94,8 +101,22 @@ broken:
 	return -1;
 }
 
-int files_call(struct files *f, const struct fop_request *rq, struct fop_result *res,
-	       int *fd)
+int files_ask(struct files *f, const struct fop_request *rq)
+{
+	if (f->local)
+		return 0;
+	if (f->sock < 0) {
+		errno = EBADF;
+		return -1;
+	}
+	if (remote_ask(f, rq) < 0) {
+		f->lost = true;
+		return -1;
+	}
+	return 0;
+}
+
+int files_answer(struct files *f, const struct fop_request *rq, struct fop_result *res, int *fd)
 {
 	*fd = -1;
 	if (f->local) {
@@ -106,7 +127,7 @@ int files_call(struct files *f, const struct fop_request *rq, struct fop_result 
 		errno = EBADF;
 		return -1;
 	}
-	if (remote_call(f, rq, res, fd) < 0) {
+	if (remote_answer(f, rq, res, fd) < 0) {
 		f->lost = true;
 		return -1;
 	}
@@ -115,6 +136,15 @@ int files_call(struct files *f, const struct fop_request *rq, struct fop_result 
 		*fd = -1;
 	}
 	return 0;
+}
+
+int files_call(struct files *f, const struct fop_request *rq, struct fop_result *res,
+	       int *fd)
+{
+	*fd = -1;
+	if (files_ask(f, rq) < 0)
+		return -1;
+	return files_answer(f, rq, res, fd);
 }
 
 enum xfer_status files_list(struct files *f, struct dwriter *w)

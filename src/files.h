@@ -35,9 +35,19 @@ bool files_open(const struct files *f);
 
 /* Do one request.  0 with res (and *fd, the descriptor it opened, or -1),
  * or -1 with errno when the user process is gone or broke the protocol:
- * the session cannot go on. */
+ * the session cannot go on.  A descriptor that came back is of the type
+ * the request asks for, and res->st is its fstat taken in this process. */
 int files_call(struct files *f, const struct fop_request *rq, struct fop_result *res,
 	       int *fd);
+
+/* files_call in two halves, so that the caller may do something else
+ * while the user process works: files_ask sends the request (nothing yet
+ * when the work is done here), files_answer waits for its result (or does
+ * the work here).  Every files_ask that succeeded needs its files_answer
+ * before the next request; either failing is files_call failing. */
+int files_ask(struct files *f, const struct fop_request *rq);
+int files_answer(struct files *f, const struct fop_request *rq, struct fop_result *res,
+		 int *fd);
 
 /* Stream the listing a good FOP_LIST opened into w; drop it unstreamed.
  * When the user process stops sending for wait_ms, w ends with

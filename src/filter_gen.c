@@ -89,9 +89,10 @@ static const char *const network[] = {
  * glibc passes 0 when it opens without O_CREAT) without the set-id bits,
  * and answers openat2 with ENOSYS, since its mode sits in a struct a filter
  * cannot read: a taken-over user process could otherwise create a set-id
- * file of its account.  Without openat2, vfs.c resolves paths in user
- * space (the user process asks it to from the start: vfs_avoid_openat2),
- * and the chroot into the home stays the confinement. */
+ * file of its account.  Without openat2, the user process's paths are
+ * resolved by plain openat() inside its chroot into the home, or, where a
+ * proc file system is mounted below the home, in user space (userproc.c,
+ * vfs_resolve_by). */
 static const char *const opens[] = {"openat", "openat2"};
 #define OPENAT_MODE_ARG 3
 

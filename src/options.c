@@ -122,8 +122,10 @@ static const struct option_def option_table[] = {
 	 .man = "The address PASV replies announce, for a server behind NAT (default: the\n"
 	 "local address of the control connection)."},
 	{.name = "pasv-ports", .kind = KIND_RANGE, .offset = F(pasv_ports), .arg = "LO-HI",
-	 .help = "ports for passive data connections (default: any the kernel picks)",
-	 .man = "Ports for passive data connections (default: any port the kernel picks)."},
+	 .help = "ports for passive data connections (default: a free one of 32768-60999)",
+	 .man = "Ports for passive data connections (default: a free port of 32768-60999,\n"
+	 "Linux's default local port range, tried from a random one; any port the kernel\n"
+	 "picks when none is free)."},
 	{.name = "idle-timeout", .kind = KIND_UINT, .offset = F(idle_timeout), .min = 1,
 	 .max = 86400, .unit = "seconds", .def = "300", .arg = "SECONDS",
 	 .help = "close a control connection idle this long, with 421 (default 300)",

@@ -14,6 +14,7 @@
 #include "log.h"
 #include "monitor_proto.h"
 #include "pathrules.h"
+#include "procmounts.h"
 #include "sandbox.h"
 #include "vfs.h"
 
@@ -46,7 +47,8 @@ static void report(int sock, int err, unsigned step)
  * (0700), and a home the account cannot enter is refused here.
  * CAP_SYS_CHROOT is not a file system capability: the new file system uid
  * does not clear it.  0, or -1 with the errno and the step that failed. */
-static int enter_home(const struct user_entry *e, const struct account *a, unsigned *step)
+static int enter_home(const struct user_entry *e, const struct account *a, unsigned *step,
+		      bool *proc_below)
 {
 	char why[200];
 	int fd;
@@ -71,6 +73,8 @@ static int enter_home(const struct user_entry *e, const struct account *a, unsig
 		errno = e2;
 		return -1;
 	}
+	/* a proc file system below the home would lead out of the chroot */
+	*proc_below = procmounts_proc_below(e->home);
 	if (fchdir(fd) < 0 || chroot(".") < 0 || chdir("/") < 0) {
 		int e2 = errno;
 
@@ -85,7 +89,7 @@ static int enter_home(const struct user_entry *e, const struct account *a, unsig
 /* Become the account, rooted at the home: the root's fd, or -1 with the
  * errno and the step that failed. */
 static int start(const struct config *cfg, const struct user_entry *e, const struct account *a,
-		 unsigned *step)
+		 unsigned *step, bool *proc_below)
 {
 	pid_t monitor = getppid();
 	char err[300];
@@ -102,7 +106,7 @@ static int start(const struct config *cfg, const struct user_entry *e, const str
 		if (fd > 2)
 			close(fd);
 	}
-	if (enter_home(e, a, step) < 0)
+	if (enter_home(e, a, step, proc_below) < 0)
 		return -1;
 	*step = STEP_IDENTITY;
 	if (sandbox_become(a->name, a->uid, a->gid, a->ngroups, a->groups, err, sizeof(err)) < 0) {
@@ -201,17 +205,23 @@ int userproc_run(int sock, const struct config *cfg, const struct user_entry *e,
 {
 	static struct fileops ops;
 	unsigned step = 0;
+	bool proc_below = true;
 	int root, status;
 
 	fileops_guard_install();
-	root = start(cfg, e, a, &step);
+	root = start(cfg, e, a, &step, &proc_below);
 	if (root < 0) {
 		report(sock, errno ? errno : EPERM, step);
 		return 1;
 	}
-	/* its filter answers openat2 with ENOSYS: the walk of vfs.c, in the
-	 * chroot, from the start */
-	vfs_avoid_openat2();
+	/* its filter answers openat2 with ENOSYS: the kernel resolves inside
+	 * the chroot (which keeps ".." and absolute links in the home), unless
+	 * a proc file system is below the home (its magic links lead out):
+	 * then the walk of vfs.c, which never lets the kernel follow a link */
+	vfs_resolve_by(proc_below ? VFS_WALK : VFS_CHROOTED);
+	if (proc_below)
+		log_msg(LOG_INFO, "error", "user process of %s: a proc file system below %s (or "
+			"no way to tell): paths are resolved in user space", e->name, e->home);
 	fileops_init(&ops, root, e->rw, true);
 	report(sock, 0, 0);
 	status = serve(sock, &ops);

@@ -208,29 +208,37 @@ int vfs_walk_open(int rootfd, const char *rel, int flags, mode_t mode)
 	return -1;
 }
 
-static bool no_openat2;
+static enum vfs_how how_now = VFS_OPENAT2;
 
-void vfs_avoid_openat2(void)
+void vfs_resolve_by(enum vfs_how how)
 {
-	no_openat2 = true;
+	how_now = how;
 }
 
 static int in_root(int dirfd, const char *rel, int flags, mode_t mode)
 {
 	struct open_how how;
 
+	switch (how_now) {
+	case VFS_WALK:
+		return vfs_walk_open(dirfd, rel, flags, mode);
+	case VFS_CHROOTED:
+		/* the process's root is the vfs's: the kernel keeps ".." and
+		 * absolute links in it, and no magic link is below it */
+		return openat(dirfd, rel, flags | O_CLOEXEC, mode);
+	default:
+		break;
+	}
 	memset(&how, 0, sizeof(how));
 	how.flags = (unsigned long long)(flags | O_CLOEXEC);
 	if (flags & (O_CREAT | O_TMPFILE))
 		how.mode = mode;
 	how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
-	if (no_openat2)
-		return vfs_walk_open(dirfd, rel, flags, mode);
 	for (;;) {
 		long fd = syscall(SYS_openat2, dirfd, rel, &how, sizeof(how));
 
 		if (fd < 0 && errno == ENOSYS) {
-			no_openat2 = true;
+			how_now = VFS_WALK;
 			log_msg(LOG_WARNING, "error", "openat2() is not available (kernel older "
 				"than 5.6, or filtered): paths are resolved in user space");
 			return vfs_walk_open(dirfd, rel, flags, mode);

@@ -1,8 +1,8 @@
 /* vfs.h - the session's file system: a root directory fd and a current
- * directory.  Every path the client sends is resolved by the kernel inside
- * the root (openat2 with RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS), so "..",
- * absolute paths and symlinks cannot lead out of it, with or without root
- * privileges or chroot. */
+ * directory.  Every path the client sends is resolved inside the root
+ * (openat2 with RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS; in the chrooted
+ * user process, the chroot: vfs_resolve_by), so "..", absolute paths and
+ * symlinks cannot lead out of it. */
 #ifndef SOCKFTPD_VFS_H
 #define SOCKFTPD_VFS_H
 
@@ -30,11 +30,21 @@ void vfs_close(struct vfs *v);
  * -1 with errno EINVAL (NUL byte) or ENAMETOOLONG. */
 int vfs_path(const struct vfs *v, const char *arg, size_t len, char *vpath);
 
-/* openat2() of a virtual path inside the root.  -1 with errno. */
-/* From now on resolve in user space, never with openat2(): the user
- * process, whose filter refuses openat2 (a mode it cannot check) and which
- * is chrooted into the root anyway. */
-void vfs_avoid_openat2(void);
+/* How vfs_open() resolves paths, for the whole process:
+ *   VFS_OPENAT2   openat2() with RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS
+ *                 (the default; where it is missing, VFS_WALK from then on)
+ *   VFS_WALK      vfs_walk_open() below, in user space
+ *   VFS_CHROOTED  plain openat(): the kernel resolves, confined by the
+ *                 process's own root, which must be the vfs's root and
+ *                 hold no proc file system (whose magic links lead out of
+ *                 any chroot).  The user process, whose filter refuses
+ *                 openat2 (a mode it cannot check), chrooted into the home:
+ *                 userproc.c checks both. */
+enum vfs_how { VFS_OPENAT2, VFS_WALK, VFS_CHROOTED };
+void vfs_resolve_by(enum vfs_how how);
+
+/* Open a virtual path inside the root, as vfs_resolve_by() says.  -1 with
+ * errno. */
 int vfs_open(const struct vfs *v, const char *vpath, int flags, mode_t mode);
 
 /* The user-space walk vfs_open() falls back to where openat2() is missing

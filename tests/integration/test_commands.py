@@ -438,6 +438,27 @@ class DataConnections(Base):
         self.assertEqual(data, self.tree.big)
         self.srv.log.wait_for(lambda l: "from 127.0.0.2 dropped" in l)
 
+    def test_a_failed_retr_leaves_the_data_connection(self):
+        """The client's passive connection, taken while the file is opened
+        (data_accept_early), outlives a RETR that fails: it serves the next
+        transfer; a new EPSV ends it."""
+        f = self.connect("alice", "secret-a")
+        d = f.pasv()
+        self.assertEqual(f.cmd("RETR no-such-file")[0], 550)
+        self.assertEqual(f.cmd("RETR big.bin")[0], 150)
+        self.assertEqual(recv_until_eof(d, time.monotonic() + TIMEOUT), self.tree.big)
+        d.close()
+        self.assertEqual(f.reply()[0], 226)
+        d = f.pasv()
+        self.assertEqual(f.cmd("RETR no-such-file")[0], 550)
+        d2 = f.pasv()
+        try:
+            self.assertEqual(d.recv(10), b"")
+        except ConnectionResetError:
+            pass
+        d.close()
+        d2.close()
+
     def test_abor_during_transfer(self):
         big = os.path.join(self.tree.home, "huge.bin")
         with open(big, "wb") as fh:

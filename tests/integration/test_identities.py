@@ -445,6 +445,75 @@ class Identities(unittest.TestCase):
         self.assertEqual(f.stor("r.txt", b"x")[0], 550)
         self.assertEqual(sorted(os.listdir(self.bob_home)), before)
 
+    def outside_file(self):
+        """A file outside every home, which the account may read: what an
+        escape from the home would fetch."""
+        out = os.path.join(self.tmp.name, "outside")
+        os.makedirs(out, exist_ok=True)
+        path = os.path.join(out, "marker.txt")
+        with open(path, "w") as fh:
+            fh.write("outside the home\n")
+        os.chmod(path, 0o644)
+        return out, path
+
+    def test_links_stay_in_the_home(self):
+        """The user process resolves in its chroot (plain openat, the kernel
+        following links): ".." stops at the home, an absolute link starts
+        from it, so no link leads to a file outside that the account could
+        read; a link inside the home still works."""
+        out, marker = self.outside_file()
+        links = {"rel-out": "../" * 12 + marker.lstrip("/"), "abs-out": marker,
+                 "dir-abs": out, "dir-up": "..", "in-home": "bob.txt"}
+        for name, target in links.items():
+            os.symlink(target, os.path.join(self.bob_home, name))
+            self.addCleanup(os.unlink, os.path.join(self.bob_home, name))
+        f = self.login("bob", "pw-bob")
+        for path in ("rel-out", "abs-out", "dir-abs/marker.txt",
+                     "dir-up/" + os.path.relpath(marker, self.bob_home),
+                     "dir-up/dir-up/outside/marker.txt"):
+            code, text, data = f.retr(path)
+            self.assertEqual((code, data), (550, None), (path, text))
+        self.assertEqual(f.retr("in-home")[2], b"bob's file\n")
+        self.assertEqual(f.retr("dir-up/dir-up/bob.txt")[2], b"bob's file\n")
+
+    def test_a_proc_below_the_home_keeps_the_walk(self):
+        """A proc file system below the home: its magic links
+        (/proc/PID/cwd) lead wherever another process of the account is,
+        out of any chroot, so there the user process resolves in user space
+        (it never lets the kernel follow a link) and says so in the log."""
+        out, _ = self.outside_file()
+        home = os.path.join(self.tmp.name, "prochome")
+        os.makedirs(os.path.join(home, "proc"), exist_ok=True)
+        os.chown(home, self.uid, self.gid)
+        run("mount", "-t", "proc", "proc", os.path.join(home, "proc"))
+        self.addCleanup(subprocess.run, ["umount", "-l", os.path.join(home, "proc")],
+                        capture_output=True, timeout=60)
+        # a process of the account whose working directory is outside
+        other = subprocess.Popen(["setpriv", "--reuid", str(self.uid), "--regid",
+                                  str(self.gid), "--clear-groups", "--", "sleep", "60"],
+                                 cwd=out)
+        self.addCleanup(other.wait, 10)
+        self.addCleanup(other.kill)
+        users = os.path.join(self.tmp.name, "users-proc")
+        make_users_file(users, [("peter", "pw-peter", home, "rw")])
+        with open(users) as fh:
+            line = fh.read().strip()
+        with open(users, "w") as fh:
+            fh.write("%s:%s\n" % (line, self.user))
+        os.chmod(users, 0o600)
+        srv = socket_activate(["127.0.0.1:0"], args=["--users", users, "--login-delay", "0"])
+        self.addCleanup(srv.stop)
+        f = Ftp("127.0.0.1", srv.port)
+        self.addCleanup(f.close)
+        f.login("peter", "pw-peter")
+        deadline = time.monotonic() + TIMEOUT
+        while not os.path.samefile("/proc/%d/cwd" % other.pid, out):
+            self.assertLess(time.monotonic(), deadline, "the account's process did not start")
+            time.sleep(0.01)
+        code, text, data = f.retr("proc/%d/cwd/marker.txt" % other.pid)
+        self.assertEqual((code, data), (550, None), text)
+        srv.log.wait_for(lambda l: "a proc file system below %s" % home in l)
+
     def test_ftps_upload_as_the_account(self):
         up = os.path.join(self.tmp.name, "ftps-up.bin")
         with open(up, "wb") as fh:
