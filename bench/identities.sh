@@ -43,6 +43,7 @@
 # A benchmark, not a test: meson test does not run it.
 set -eu
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 build=${1:-build}
 bin=$PWD/$build/src/sockftpd
 client=$PWD/bench/idbench.py
@@ -54,50 +55,15 @@ COUNT=${COUNT:-1000}
 SIZE=${SIZE:-1024}
 XFER_ROUNDS=${XFER_ROUNDS:-3}
 PEERS=${PEERS:-yes}
-[ -x "$bin" ] || { echo "no $bin: build first (scripts/build.sh $build)" >&2; exit 1; }
+need_bin "$bin" "$build"
 [ "$(id -u)" = 0 ] || { echo "run as root (a local user, the root-started monitor)" >&2; exit 1; }
-for c in python3 systemd-socket-activate openssl timeout setsid setpriv useradd; do
-	command -v "$c" >/dev/null || { echo "$c is not installed" >&2; exit 1; }
-done
+root_ok=yes
+need_cmds python3 systemd-socket-activate openssl timeout setsid setpriv useradd
 
 # ---------------------------------------------------------------- scratch
-need_kb=$((3 * 1024 * 1024))
-avail_kb() { df -Pk "$1" 2>/dev/null | awk 'NR == 2 { print $4 }'; }
-base=${TMPDIR:-/tmp}
-if [ -d /dev/shm ] && [ "$(stat -f -c %T /dev/shm)" = tmpfs ] &&
-	[ "$(avail_kb /dev/shm)" -ge $need_kb ]; then
-	base=/dev/shm
-fi
-[ "$(avail_kb "$base")" -ge $need_kb ] || { echo "less than 3 GiB free in $base" >&2; exit 1; }
-scratch=$(mktemp -d "$base/sockftpd-ids.XXXXXX")
-chmod 755 "$scratch"
+make_scratch sockftpd-ids
 scratch_desc="$base ($(stat -f -c %T "$scratch"))"
-
-servers="" user="" pf_run=""
-stop_servers() {
-	for g in $servers; do kill -TERM "-$g" 2>/dev/null || true; done
-	for g in $servers; do
-		i=0
-		while kill -0 "-$g" 2>/dev/null && [ $i -lt 50 ]; do
-			sleep 0.1; i=$((i + 1))
-		done
-		kill -KILL "-$g" 2>/dev/null || true
-	done
-	servers=""
-}
-cleanup() {
-	trap - EXIT INT TERM
-	stop_servers
-	if [ -n "$user" ]; then
-		userdel "$user" 2>/dev/null || true
-		if getent group "$user" >/dev/null; then groupdel "$user" 2>/dev/null || true; fi
-	fi
-	if [ -n "$pf_run" ]; then rm -rf "$pf_run"; fi
-	rm -rf "$scratch"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+cleanup_on_exit
 
 data=$scratch/data
 mkdir "$data"
@@ -107,39 +73,15 @@ echo "preparing the data set in $data ..." >&2
 timeout --foreground 120 python3 "$client" prepare "$data" "$COUNT" "$SIZE"
 
 # ---------------------------------------------------------------- login
-pass=$(openssl rand -hex 12)
-hash=$(openssl passwd -6 "$pass")
-login=sfids$$
-useradd -M -d "$data" -s /bin/sh -p "$hash" "$login"
-user=$login
-chown -R "$login:" "$data"
-printf '%s:%s:%s:rw:%s\n' "$login" "$hash" "$data" "$login" >"$scratch/users"
+make_login sfids "$data"
+write_users "$data" "$login"
 chown "$login:" "$scratch/users"   # sockftpd-single reads it as the account
-chmod 600 "$scratch/users"
-export FTPBENCH_PASS="$pass"
-
-free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-
-# start_server NAME PORT CMD...: its own process group, under the reaper
-# (`ftpsbench.py serve`, whose pid is the one the client reads the CPU time
-# from); "NAME:PORT:PID" is added to $run
-run=""
-start_server() {
-	ss_name=$1 ss_port=$2
-	shift 2
-	setsid python3 "$reaper" serve "$@" >"$scratch/$ss_name.log" 2>&1 </dev/null &
-	servers="$servers $!"
-	run="$run $ss_name:$ss_port:$!"
-}
 
 # ---------------------------------------------------------------- servers
+# each under the reaper (start_server with $reaper: "NAME:PORT:PID" in $run)
 cp "$bin" "$scratch/sockftpd"
 chmod 755 "$scratch/sockftpd"
-sockftpd_id="$bin, $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
-[ -z "$(git status --porcelain -- src 2>/dev/null)" ] || sockftpd_id="$sockftpd_id + uncommitted src/"
-sockftpd_id="$sockftpd_id, built $(date -r "$bin" '+%F %T')"
+sockftpd_id=$(describe_bin "$bin")
 set -- --users="$scratch/users" --log=stderr
 port=$(free_port)
 start_server sockftpd-monitor "$port" systemd-socket-activate -a -l "127.0.0.1:$port" -- \
@@ -150,63 +92,12 @@ start_server sockftpd-single "$port" setpriv --reuid="$login" --regid="$login" -
 
 versions="(PEERS=no)"
 if [ "$PEERS" = yes ]; then
-	pkgs=$scratch/pkgs
-	mkdir "$pkgs"
-	fetch() {
-		(cd "$pkgs" && timeout --foreground 120 apt-get -q -o APT::Sandbox::User=root \
-			download vsftpd pure-ftpd) >"$scratch/apt.log" 2>&1
-	}
-	if ! fetch; then
-		echo "apt-get download failed; apt-get update and again ..." >&2
-		timeout --foreground 300 apt-get -q update >>"$scratch/apt.log" 2>&1 || true
-		fetch || { cat "$scratch/apt.log" >&2; exit 1; }
-	fi
-	for deb in "$pkgs"/*.deb; do dpkg -x "$deb" "$pkgs/root"; done
-	versions=$(cd "$pkgs" && ls -- *.deb | sed 's/_[^_]*\.deb$//' | tr '\n' ' ')
-
-	mkdir "$scratch/vsftpd-empty"
-	port=$(free_port)
-	cat >"$scratch/vsftpd.conf" <<EOF
-listen=YES
-listen_ipv6=NO
-listen_address=127.0.0.1
-listen_port=$port
-background=NO
-anonymous_enable=NO
-local_enable=YES
-write_enable=YES
-local_umask=022
-chroot_local_user=YES
-allow_writeable_chroot=YES
-secure_chroot_dir=$scratch/vsftpd-empty
-pam_service_name=vsftpd
-session_support=NO
-seccomp_sandbox=NO
-ftp_username=nobody
-nopriv_user=nobody
-connect_from_port_20=NO
-pasv_enable=YES
-dirmessage_enable=NO
-xferlog_enable=YES
-vsftpd_log_file=$scratch/vsftpd.xferlog
-use_sendfile=YES
-EOF
-	start_server vsftpd "$port" "$pkgs/root/usr/sbin/vsftpd" "$scratch/vsftpd.conf"
-
-	[ -e /var/run/pure-ftpd ] || pf_run=/var/run/pure-ftpd
-	port=$(free_port)
-	start_server pure-ftpd "$port" "$pkgs/root/usr/sbin/pure-ftpd" \
-		-S "127.0.0.1,$port" -E -A -l unix -H
+	fetch_peers
+	start_vsftpd vsftpd
+	start_pure_ftpd pure-ftpd
 fi
 
-for s in $run; do
-	port=$(echo "$s" | cut -d: -f2)
-	timeout --foreground 15 python3 "$PWD/bench/ftpbench.py" wait "$port" 10 || {
-		echo "${s%%:*} did not start; its log:" >&2
-		tail -n 20 "$scratch/${s%%:*}.log" >&2
-		exit 1
-	}
-done
+wait_servers
 
 # ---------------------------------------------------------------- measure
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -240,7 +131,7 @@ stop_servers
 # ---------------------------------------------------------------- report
 echo
 echo "date: $(date -u '+%F %H:%M UTC')"
-echo "machine: $(nproc) CPUs ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)), kernel $(uname -r), $(python3 -V)"
+echo "machine: $(nproc) CPUs ($(cpu_model)), kernel $(uname -r), $(python3 -V)"
 echo "load average: before $load_before, at the end $load_after"
 echo "sockftpd: $sockftpd_id; others: $versions"
 echo "scratch: $scratch_desc; small files: $COUNT x $SIZE bytes; rounds: $ROUNDS (sessions ${SECS}s each), transfers $XFER_ROUNDS"
@@ -250,11 +141,5 @@ files=""
 for s in $run; do files="$files $res/${s%%:*}.json"; done
 # shellcheck disable=SC2086
 python3 "$client" report $files || status=$?
-if [ $status != 0 ]; then
-	for f in "$scratch"/sockftpd-*.log; do
-		echo
-		echo "== the last lines of $f:"
-		tail -n 30 "$f"
-	done
-fi
+[ $status = 0 ] || tail_logs
 exit $status

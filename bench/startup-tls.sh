@@ -27,14 +27,13 @@
 # into time. Prints one table; each figure is cumulative from exec.
 set -eu
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 build=${1:-build}
 bin=$PWD/$build/src/sockftpd
 MODE=${MODE:-inetd}
 CONFIGS=${CONFIGS:-plain ec rsa}
-[ -x "$bin" ] || { echo "no $bin: build first (scripts/build.sh $build)" >&2; exit 1; }
-for c in valgrind python3 openssl systemd-socket-activate setpriv; do
-	command -v "$c" >/dev/null || { echo "$c is not installed" >&2; exit 1; }
-done
+need_bin "$bin" "$build"
+need_cmds valgrind python3 openssl systemd-socket-activate setpriv
 out=$(mktemp -d)
 chmod 755 "$out"
 asuser=""
@@ -45,19 +44,8 @@ pass=$(openssl rand -hex 8)
 mkdir "$out/home"
 printf 'bench:%s:%s:ro\n' "$(openssl passwd -6 "$pass")" "$out/home" >"$out/users"
 for k in ec rsa; do
-	case $k in
-	ec) alg="-newkey ec -pkeyopt ec_paramgen_curve:P-256" ;;
-	rsa) alg="-newkey rsa:2048" ;;
-	esac
-	# shellcheck disable=SC2086
-	openssl req -x509 $alg -nodes -keyout "$out/$k.key" -out "$out/$k.crt" -days 30 \
-		-subj /CN=localhost -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" 2>/dev/null
-	chmod 644 "$out/$k.key"   # a throwaway key, read by nobody
+	make_cert "$out" "$k" 644   # a throwaway key, read by nobody
 done
-
-free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
 
 client() { # PORT CAFILE|-: one session; prints the reply codes
 	python3 - "$1" "$2" "$pass" <<'PY'

@@ -8,10 +8,11 @@
 # file ("pipe+config40", "inetd+config40").
 set -eu
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 build=${1:-build}
 bin=$PWD/$build/src/sockftpd
-[ -x "$bin" ] || { echo "no $bin: build first (scripts/build.sh $build)" >&2; exit 1; }
-command -v valgrind >/dev/null || { echo "valgrind is not installed" >&2; exit 1; }
+need_bin "$bin" "$build"
+need_cmds valgrind
 out=$(mktemp -d)
 chmod 755 "$out"  # started as root, sockftpd writes its dumps as nobody
 trap 'rm -rf "$out"' EXIT
@@ -42,10 +43,6 @@ s.sendall(b"QUIT\r\n")
 while s.recv(100):
     pass
 PY
-}
-
-free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
 
 # A 40-line configuration file as an administrator writes one: comments,
