@@ -23,29 +23,20 @@ import statistics
 import sys
 import time
 
-HOST = "127.0.0.1"
-BIG_NAME = "big.bin"
-BIG_SIZE = 1 << 30          # 1 GiB
+from benchlib import (BIG_NAME, BIG_SIZE, HOST, RECV_BUF, TIMEOUT, FTPError,
+                      Replies, connect, print_errors, print_table, run_main, sink,
+                      write_big, write_small)
+
 SMALL_COUNT = 1000
 SMALL_SIZE = 4096
 LIST_COUNT = 10000
-RECV_BUF = 1 << 20          # user-space buffer of the reader: 1 MiB
-TIMEOUT = 60                # every socket operation
 
 
 # ---------------------------------------------------------------- data set
 
 def prepare(root):
-    block = os.urandom(1 << 20)
-    with open(os.path.join(root, BIG_NAME), "wb") as f:
-        for _ in range(BIG_SIZE // len(block)):
-            f.write(block)
-    small = os.path.join(root, "small")
-    os.mkdir(small)
-    payload = os.urandom(SMALL_SIZE)
-    for i in range(SMALL_COUNT):
-        with open(os.path.join(small, "f%04d" % i), "wb") as f:
-            f.write(payload)
+    write_big(root)
+    write_small(root, SMALL_COUNT, SMALL_SIZE, "f%04d")
     lst = os.path.join(root, "list")
     os.mkdir(lst)
     for i in range(LIST_COUNT):
@@ -62,67 +53,24 @@ def new_reader_socket():
     return s
 
 
-def sink(sock, buf):
-    """Read sock to EOF into buf (discarded); return the byte count."""
-    mv = memoryview(buf)
-    n = 0
-    recv_into = sock.recv_into
-    while True:
-        k = recv_into(mv)
-        if not k:
-            return n
-        n += k
-
-
 # ---------------------------------------------------------------- FTP client
 
-class FTPError(Exception):
-    pass
+class Control(Replies):
+    """A plain control connection (replies, cmd(), quit(): bench/benchlib.py)."""
 
-
-class Control:
     def __init__(self, port):
-        self.sock = socket.create_connection((HOST, port), timeout=TIMEOUT)
-        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.sock = connect(port)
         self.f = self.sock.makefile("rb")
         self.last = ""
 
-    def reply(self):
-        """One reply (multi-line aware): (code, text of all lines)."""
+    def line(self):
         line = self.f.readline()
         if not line:
             raise FTPError("control connection closed (last command: %s)" % self.last)
-        text = [line.decode("utf-8", "replace").rstrip("\r\n")]
-        code = text[0][:3]
-        if len(text[0]) > 3 and text[0][3] == "-":
-            while True:
-                line = self.f.readline()
-                if not line:
-                    raise FTPError("control connection closed in a multi-line reply")
-                t = line.decode("utf-8", "replace").rstrip("\r\n")
-                text.append(t)
-                if t[:3] == code and t[3:4] == " ":
-                    break
-        return int(code), "\n".join(text)
-
-    def send(self, cmd):
-        self.last = cmd if not cmd.startswith("PASS") else "PASS ****"
-        self.sock.sendall(cmd.encode() + b"\r\n")
-
-    def cmd(self, cmd, ok=None):
-        self.send(cmd)
-        code, text = self.reply()
-        if ok is not None and code // 100 not in ok:
-            raise FTPError("%s -> %s" % (self.last, text))
-        return code, text
+        return line.decode("utf-8", "replace").rstrip("\r\n")
 
     def login(self, user, password):
-        code, text = self.reply()
-        if code != 220:
-            raise FTPError("greeting: %s" % text)
-        code, text = self.cmd("USER " + user, (2, 3))
-        if code // 100 == 3:
-            self.cmd("PASS " + password, (2,))
+        self.user_pass(user, password)
         self.cmd("TYPE I", (2,))
 
     def pasv(self):
@@ -141,18 +89,6 @@ class Control:
         code, text = self.cmd(cmd)
         if code not in (125, 150):
             raise FTPError("%s -> %s" % (cmd, text))
-
-    def transfer_end(self, what):
-        code, text = self.reply()
-        if code // 100 != 2:
-            raise FTPError("%s -> final reply %s" % (what, text))
-
-    def quit(self):
-        try:
-            self.cmd("QUIT")
-        except (OSError, FTPError):
-            pass
-        self.sock.close()
 
 
 def retr_big(c, buf):
@@ -188,22 +124,23 @@ def stor_big(c, src_path, rep):
     return t
 
 
-def small_files(c, buf):
+def small_files(c, buf, count=SMALL_COUNT, size=SMALL_SIZE, fmt="f%04d"):
+    """RETR small/ (count files of size bytes named fmt % i) one after the
+    other, a PASV each; the seconds."""
     total = 0
     t0 = time.perf_counter()
-    for i in range(SMALL_COUNT):
+    for i in range(count):
         try:
             d = c.pasv()
-            c.transfer_start("RETR small/f%04d" % i)
+            c.transfer_start("RETR small/" + fmt % i)
             total += sink(d, buf)
             d.close()
-            c.transfer_end("RETR small/f%04d" % i)
+            c.transfer_end("RETR small/" + fmt % i)
         except (OSError, FTPError) as e:
-            raise FTPError("file %d of %d: %s" % (i + 1, SMALL_COUNT, e)) from e
+            raise FTPError("file %d of %d: %s" % (i + 1, count, e)) from e
     t = time.perf_counter() - t0
-    if total != SMALL_COUNT * SMALL_SIZE:
-        raise FTPError("small files: received %d bytes, expected %d"
-                       % (total, SMALL_COUNT * SMALL_SIZE))
+    if total != count * size:
+        raise FTPError("small files: received %d bytes, expected %d" % (total, count * size))
     return t
 
 
@@ -415,15 +352,11 @@ def report(scratch_desc, reps, paths):
             line.append(s)
             vals[(r["server"], k)] = x
         table.append(line)
-    w = [max(len(t[i]) for t in table) for i in range(len(table[0]))]
     print("median of %s rounds (min-max); MB = 10^6 bytes; LIST/MLSD: seconds, lower is better"
           % reps)
     print("scratch: %s" % scratch_desc)
     print()
-    for i, t in enumerate(table):
-        print("  ".join(c.ljust(w[j]) if j == 0 else c.rjust(w[j]) for j, c in enumerate(t)))
-        if i == 0:
-            print("  ".join("-" * x for x in w))
+    print_table(table)
 
     print()
     print("sockftpd ratios (medians; > 1: sockftpd is faster):")
@@ -445,19 +378,11 @@ def report(scratch_desc, reps, paths):
         ratio("%s vs %s (the faster)" % (label, n), v / s(k) if low else s(k) / v)
 
     errs = [(r["server"], e) for r in rows for e in r.get("errors", [])]
-    if errs:
-        print()
-        print("errors:")
-        for n, e in errs:
-            print("  %s: %s" % (n, e))
+    print_errors(["%s: %s" % (n, e) for n, e in errs])
     return 1 if any(n == "sockftpd" for n, _ in errs) else 0
 
 
-def main(argv):
-    if len(argv) < 2:
-        print(__doc__, file=sys.stderr)
-        return 2
-    cmd, a = argv[1], argv[2:]
+def main(cmd, a):
     if cmd == "prepare":
         prepare(a[0])
     elif cmd == "wait":
@@ -481,7 +406,4 @@ def main(argv):
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main(sys.argv))
-    except KeyboardInterrupt:
-        sys.exit(130)
+    run_main(main, __doc__)

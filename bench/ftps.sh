@@ -67,12 +67,7 @@ check_root
 # ---------------------------------------------------------------- scratch
 make_scratch sockftpd-ftps "${SCRATCH:-}"
 scratch_desc="$base ($(stat -f -c %T "$scratch"))"
-cleanup_on_exit
 
-data=$scratch/data
-mkdir "$data"
-res=$scratch/results
-mkdir "$res"
 case " $WHAT " in
 *" xfer "*)
 	echo "preparing the 1 GiB file in $data ..." >&2
@@ -90,10 +85,7 @@ make_login sfftps "$data"
 write_users "$data"
 
 # ---------------------------------------------------------------- peers
-versions="(not root: vsftpd and pure-ftpd skipped)"
-if [ $root_ok = yes ]; then
-	fetch_peers
-fi
+fetch_peers_as_root
 
 # ---------------------------------------------------------------- servers
 # start_server (bench/lib.sh) with $reaper and a LABEL of NAME:KEY: the log
@@ -187,9 +179,7 @@ load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 stop_servers
 
 # ---------------------------------------------------------------- report
-echo
-echo "date: $(date -u '+%F %H:%M UTC')"
-echo "machine: $(nproc) CPUs ($(cpu_model)), kernel $(uname -r), $(python3 -c 'import ssl, sys; print("Python", sys.version.split()[0], ssl.OPENSSL_VERSION)')"
+report_head "$(python3 -c 'import ssl, sys; print("Python", sys.version.split()[0], ssl.OPENSSL_VERSION)')"
 echo "load average: before $load_before${load_xfer:+, after the transfers $load_xfer}, at the end $load_after"
 echo "sockftpd: $sockftpd_id${cmp_bin:+; sockftpd-$COMPARE_NAME: $cmp_bin}; others: $versions"
 echo "scratch: $scratch_desc"

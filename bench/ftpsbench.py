@@ -47,17 +47,11 @@ import statistics
 import sys
 import time
 
-HOST = "127.0.0.1"
-BIG_NAME = "big.bin"
-BIG_SIZE = 1 << 30          # 1 GiB
-RECV_BUF = 1 << 20          # the reader's buffer: 1 MiB
+from benchlib import (BIG_NAME, BIG_SIZE, HOST, RECV_BUF, TIMEOUT, FTPError, Replies,
+                      connect, print_errors, print_table, run_main, serve, server_cpu,
+                      sink, spread, write_big)
+
 SEND_BUF = 1 << 20          # the uploader's reads from the file
-TIMEOUT = 60
-HZ = os.sysconf("SC_CLK_TCK")
-
-
-class FTPError(Exception):
-    pass
 
 
 def context(cafile):
@@ -66,12 +60,14 @@ def context(cafile):
     return ctx
 
 
-class Control:
-    """A control connection: plain until auth(), then over TLS."""
+class Control(Replies):
+    """A control connection: plain until greet() has sent AUTH TLS, then over
+    TLS (replies, cmd(), quit(): bench/benchlib.py)."""
+
+    DRAIN = True
 
     def __init__(self, port, ctx):
-        self.raw = socket.create_connection((HOST, port), timeout=TIMEOUT)
-        self.raw.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.raw = connect(port)
         self.sock = self.raw
         self.ctx = ctx
         self.buf = b""
@@ -88,42 +84,15 @@ class Control:
                 raise FTPError("control connection closed (last command: %s)" % self.last)
             self.buf += b
 
-    def reply(self):
-        first = self.line()
-        text = [first]
-        if first[3:4] == "-":
-            while True:
-                t = self.line()
-                text.append(t)
-                if t[:3] == first[:3] and t[3:4] == " ":
-                    break
-        try:
-            return int(first[:3]), "\n".join(text)
-        except ValueError:
-            raise FTPError("not a reply: %r" % first) from None
-
-    def cmd(self, c, ok=None):
-        self.last = c if not c.startswith("PASS") else "PASS ****"
-        self.sock.sendall(c.encode() + b"\r\n")
-        code, text = self.reply()
-        if ok is not None and code // 100 not in ok:
-            raise FTPError("%s -> %s" % (self.last, text))
-        return code, text
-
-    def auth(self):
-        code, text = self.reply()
-        if code != 220:
-            raise FTPError("greeting: %s" % text)
+    def greet(self):
+        super().greet()
         self.cmd("AUTH TLS", (2,))
         if self.buf:
             raise FTPError("bytes after 234 in clear")
         self.sock = self.ctx.wrap_socket(self.raw, server_hostname="localhost")
 
     def login(self, user, password):
-        self.auth()
-        code, _ = self.cmd("USER " + user, (2, 3))
-        if code // 100 == 3:
-            self.cmd("PASS " + password, (2,))
+        self.user_pass(user, password)
 
     def protect(self):
         self.cmd("PBSZ 0", (2,))
@@ -142,92 +111,11 @@ class Control:
             raise FTPError("%s -> %s" % (cmd, text))
         return self.ctx.wrap_socket(d, server_hostname="localhost", session=self.sock.session)
 
-    def end(self, what):
-        code, text = self.reply()
-        if code // 100 != 2:
-            raise FTPError("%s -> final reply %s" % (what, text))
-
-    def quit(self):
-        try:
-            self.cmd("QUIT")
-            # to the end of the connection: the server closes first
-            while self.sock.recv(4096):
-                pass
-        except (OSError, FTPError):
-            pass
-        self.sock.close()
-
 
 def tls_of(s):
     c = s.cipher()
     return {"version": s.version(), "cipher": c[0] if c else None,
             "bits": c[2] if c else None}
-
-
-# ---------------------------------------------------------------- the server's CPU
-
-def serve(argv):
-    """Run a server under this process as its child subreaper: a session
-    process whose parent exits before it (vsftpd's do) is reparented here
-    instead of to PID 1, so that its CPU time is counted too."""
-    import ctypes
-    libc = ctypes.CDLL(None, use_errno=True)
-    if libc.prctl(36, 1, 0, 0, 0) != 0:         # PR_SET_CHILD_SUBREAPER
-        raise SystemExit("prctl(PR_SET_CHILD_SUBREAPER): %s" % os.strerror(ctypes.get_errno()))
-    pid = os.fork()
-    if pid == 0:
-        try:
-            os.execvp(argv[0], argv)
-        finally:
-            os._exit(127)
-    while True:                                 # reap the server and the orphans
-        try:
-            p, status = os.wait()
-        except ChildProcessError:
-            return 0
-        if p == pid:
-            return os.waitstatus_to_exitcode(status)
-
-
-def children_of(pid):
-    try:
-        with open("/proc/%d/task/%d/children" % (pid, pid)) as f:
-            return [int(x) for x in f.read().split()]
-    except OSError:
-        return []
-
-
-def stat_of(pid):
-    with open("/proc/%d/stat" % pid) as f:
-        return f.read().rsplit(")", 1)[1].split()
-
-
-SERVERS = {}    # subreaper pid -> server pid
-
-
-def server_cpu(pid, settle=10.0):
-    """CPU seconds of a server started by `serve` (pid: the subreaper):
-    the server's own (its listener's accept and fork) and that of every
-    session process it or the subreaper reaped, once no session is left
-    (bounded wait); None without a pid."""
-    if not pid:
-        return None
-    server = SERVERS.get(pid)
-    if server is None:
-        started = {}
-        for k in children_of(pid):
-            try:
-                started[k] = int(stat_of(k)[19])
-            except OSError:
-                pass            # an orphaned session, reaped meanwhile
-        if not started:
-            return None
-        server = SERVERS[pid] = min(started, key=started.get)   # the first started
-    end = time.monotonic() + settle
-    while time.monotonic() < end and (children_of(server) or len(children_of(pid)) > 1):
-        time.sleep(0.01)
-    sv, me = stat_of(server), stat_of(pid)
-    return (sum(int(x) for x in sv[11:15]) + int(me[13]) + int(me[14])) / HZ
 
 
 # ---------------------------------------------------------------- probe
@@ -246,7 +134,7 @@ def probe(name, port, user, password, cafile):
         while d.recv(65536):
             pass
         d.close()
-        c.end("LIST")
+        c.transfer_end("LIST")
     except (OSError, FTPError) as e:
         res["error"] = "%s: %s" % (type(e).__name__, e)
     finally:
@@ -259,19 +147,13 @@ def probe(name, port, user, password, cafile):
 # ---------------------------------------------------------------- transfers
 
 def retr(c, buf):
-    mv = memoryview(buf)
     t0 = time.perf_counter()
     d = c.data("RETR " + BIG_NAME)
-    n = 0
-    while True:
-        k = d.recv_into(mv)
-        if not k:
-            break
-        n += k
+    n = sink(d, buf)
     tls = tls_of(d)
     resumed = d.session_reused
     d.close()
-    c.end("RETR")
+    c.transfer_end("RETR")
     t = time.perf_counter() - t0
     if n != BIG_SIZE:
         raise FTPError("RETR: received %d bytes, expected %d" % (n, BIG_SIZE))
@@ -298,7 +180,7 @@ def stor(c, src, buf, rep):
     except (OSError, ValueError):
         pass
     d.close()
-    c.end("STOR")
+    c.transfer_end("STOR")
     t = time.perf_counter() - t0
     if sent != BIG_SIZE:
         raise FTPError("STOR: sent %d bytes" % sent)
@@ -348,14 +230,7 @@ def run_xfer(name, port, user, password, root, cafile, reps, spid):
 # ---------------------------------------------------------------- sessions per second
 
 def one_session(port, ctx, user, password):
-    c = Control(port, ctx)
-    try:
-        c.login(user, password)
-        c.cmd("QUIT", (2,))
-        while c.sock.recv(4096):
-            pass
-    finally:
-        c.sock.close()
+    Control(port, ctx).short_session(user, password)
 
 
 def run_sessions(name, key, port, user, password, cafile, seconds, parallel, spid):
@@ -426,20 +301,6 @@ def lines_of(paths):
     return out
 
 
-def spread(v, fmt):
-    if not v:
-        return "-"
-    return (fmt + " (" + fmt + "-" + fmt + ")") % (statistics.median(v), min(v), max(v))
-
-
-def print_table(rows):
-    w = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    for i, r in enumerate(rows):
-        print("  ".join(c.ljust(w[j]) if j == 0 else c.rjust(w[j]) for j, c in enumerate(r)))
-        if i == 0:
-            print("  ".join("-" * x for x in w))
-
-
 def report_xfer(paths):
     by = {}
     errs = []
@@ -486,12 +347,7 @@ def report_xfer(paths):
             if mine and best:
                 n, t = min(best, key=lambda x: x[1])
                 print("  %s: %.2f (best peer: %s)" % (k.upper(), t / statistics.median(mine), n))
-    if errs:
-        print()
-        print("errors:")
-        for e in errs:
-            print("  " + e)
-    return 1 if any(e.startswith("sockftpd") for e in errs) else 0
+    return print_errors(errs)
 
 
 def report_sessions(paths):
@@ -527,27 +383,15 @@ def report_sessions(paths):
                 line += "; in sessions per server CPU second: %.2f" % (
                     statistics.median(t["vsftpd"]["cpu"]) / statistics.median(t[me]["cpu"]))
             print(line)
-    if errs:
-        print()
-        print("errors:")
-        for e in errs:
-            print("  " + e)
-    return 1 if any(e.startswith("sockftpd") for e in errs) else 0
+    return print_errors(errs)
 
 
 def prepare(root):
-    block = os.urandom(1 << 20)
-    with open(os.path.join(root, BIG_NAME), "wb") as f:
-        for _ in range(BIG_SIZE // len(block)):
-            f.write(block)
+    write_big(root)
     os.mkdir(os.path.join(root, "up"))
 
 
-def main(argv):
-    if len(argv) < 2:
-        print(__doc__, file=sys.stderr)
-        return 2
-    cmd, a = argv[1], argv[2:]
+def main(cmd, a):
     pw = os.environ.get("FTPBENCH_PASS", "")
     if cmd == "prepare":
         prepare(a[0])
@@ -569,7 +413,4 @@ def main(argv):
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main(sys.argv))
-    except KeyboardInterrupt:
-        sys.exit(130)
+    run_main(main, __doc__)

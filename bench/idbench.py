@@ -31,39 +31,20 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from ftpbench import (BIG_NAME, BIG_SIZE, RECV_BUF, Control, FTPError,  # noqa: E402
-                      retr_big, sink, stor_big)
-from ftpsbench import print_table, server_cpu, spread  # noqa: E402
+from benchlib import (BIG_NAME, BIG_SIZE, RECV_BUF, FTPError, print_errors,  # noqa: E402
+                      print_table, run_main, server_cpu, spread, write_big,
+                      write_small)
+from ftpbench import Control, retr_big, small_files, stor_big  # noqa: E402
 
 
 def prepare(root, count, size):
-    block = os.urandom(1 << 20)
-    with open(os.path.join(root, BIG_NAME), "wb") as f:
-        for _ in range(BIG_SIZE // len(block)):
-            f.write(block)
-    small = os.path.join(root, "small")
-    os.mkdir(small)
-    payload = os.urandom(size)
-    for i in range(count):
-        with open(os.path.join(small, "f%05d" % i), "wb") as f:
-            f.write(payload)
+    write_big(root)
+    write_small(root, count, size, "f%05d")
     os.mkdir(os.path.join(root, "up"))
 
 
 def one_session(port, user, password):
-    c = Control(port)
-    try:
-        code, text = c.reply()
-        if code != 220:
-            raise FTPError("greeting: %s" % text)
-        code, _ = c.cmd("USER " + user, (2, 3))
-        if code // 100 == 3:
-            c.cmd("PASS " + password, (2,))
-        c.cmd("QUIT", (2,))
-        while c.sock.recv(4096):
-            pass
-    finally:
-        c.sock.close()
+    Control(port).short_session(user, password)
 
 
 def run_sessions(name, port, user, password, seconds, spid):
@@ -99,18 +80,7 @@ def run_small(name, port, user, password, count, size, spid):
     c = Control(port)
     try:
         c.login(user, password)
-        total = 0
-        t0 = time.perf_counter()
-        for i in range(count):
-            d = c.pasv()
-            c.transfer_start("RETR small/f%05d" % i)
-            total += sink(d, buf)
-            d.close()
-            c.transfer_end("RETR small/f%05d" % i)
-        t = time.perf_counter() - t0
-        if total != count * size:
-            raise FTPError("received %d bytes, expected %d" % (total, count * size))
-        res["rate"] = count / t
+        res["rate"] = count / small_files(c, buf, count, size, "f%05d")
     except (OSError, FTPError) as e:
         res["errors"].append("%s: %s" % (type(e).__name__, e))
     finally:
@@ -218,19 +188,10 @@ def report(paths):
               med(one, "xfer:%s_mbs" % k), "within noise")
         ratio("%s CPU per GiB, single process / monitor" % k.upper(),
               med(one, "xfer:%s_cpu" % k), med(mon, "xfer:%s_cpu" % k), "")
-    if errs:
-        print()
-        print("errors:")
-        for e in errs:
-            print("  " + e)
-    return 1 if any(e.startswith("sockftpd") for e in errs) else 0
+    return print_errors(errs)
 
 
-def main(argv):
-    if len(argv) < 2:
-        print(__doc__, file=sys.stderr)
-        return 2
-    cmd, a = argv[1], argv[2:]
+def main(cmd, a):
     pw = os.environ.get("FTPBENCH_PASS", "")
 
     def spid(i):
@@ -251,7 +212,4 @@ def main(argv):
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main(sys.argv))
-    except KeyboardInterrupt:
-        sys.exit(130)
+    run_main(main, __doc__)

@@ -63,12 +63,7 @@ need_cmds python3 systemd-socket-activate openssl timeout setsid setpriv useradd
 # ---------------------------------------------------------------- scratch
 make_scratch sockftpd-ids
 scratch_desc="$base ($(stat -f -c %T "$scratch"))"
-cleanup_on_exit
 
-data=$scratch/data
-mkdir "$data"
-res=$scratch/results
-mkdir "$res"
 echo "preparing the data set in $data ..." >&2
 timeout --foreground 120 python3 "$client" prepare "$data" "$COUNT" "$SIZE"
 
@@ -129,9 +124,7 @@ load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 stop_servers
 
 # ---------------------------------------------------------------- report
-echo
-echo "date: $(date -u '+%F %H:%M UTC')"
-echo "machine: $(nproc) CPUs ($(cpu_model)), kernel $(uname -r), $(python3 -V)"
+report_head "$(python3 -V)"
 echo "load average: before $load_before, at the end $load_after"
 echo "sockftpd: $sockftpd_id; others: $versions"
 echo "scratch: $scratch_desc; small files: $COUNT x $SIZE bytes; rounds: $ROUNDS (sessions ${SECS}s each), transfers $XFER_ROUNDS"

@@ -40,6 +40,14 @@ cpu_model() {
 	sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1
 }
 
+# report_head PYTHON: a blank line, the date, the machine (PYTHON: the
+# client's Python as the report names it)
+report_head() {
+	echo
+	echo "date: $(date -u '+%F %H:%M UTC')"
+	echo "machine: $(nproc) CPUs ($(cpu_model)), kernel $(uname -r), $1"
+}
+
 # ---------------------------------------------------------------- scratch
 
 avail_kb() { df -Pk "$1" 2>/dev/null | awk 'NR == 2 { print $4 }'; }
@@ -47,7 +55,8 @@ avail_kb() { df -Pk "$1" 2>/dev/null | awk 'NR == 2 { print $4 }'; }
 # make_scratch PREFIX [BASE]: $scratch, a new directory (mode 755) in BASE, by
 # default /dev/shm when it is a tmpfs with room, else $TMPDIR or /tmp; $base
 # is where. A 1 GiB file + one 1 GiB upload at a time + small files: it asks
-# for 3 GiB free.
+# for 3 GiB free. Removed on exit (cleanup_on_exit), with everything else.
+# In it: $data, the directory every server serves, and $res, the results.
 make_scratch() {
 	ms_need_kb=$((3 * 1024 * 1024))
 	base=${2:-}
@@ -62,6 +71,11 @@ make_scratch() {
 		{ echo "less than 3 GiB free in $base" >&2; exit 1; }
 	scratch=$(mktemp -d "$base/$1.XXXXXX")
 	chmod 755 "$scratch"
+	cleanup_on_exit
+	data=$scratch/data
+	mkdir "$data"
+	res=$scratch/results
+	mkdir "$res"
 }
 
 # ---------------------------------------------------------------- clean-up
@@ -185,6 +199,12 @@ wait_servers() {
 			exit 1
 		}
 	done
+}
+
+# fetch_peers_as_root: fetch_peers as root, else $versions says they are skipped
+fetch_peers_as_root() {
+	versions="(not root: vsftpd and pure-ftpd skipped)"
+	if [ "$root_ok" = yes ]; then fetch_peers; fi
 }
 
 # fetch_peers: vsftpd and pure-ftpd fetched with `apt-get download` (an

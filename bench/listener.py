@@ -51,17 +51,11 @@ import sessions as sb  # noqa: E402  (bench/sessions.py's client and helpers)
 TIMEOUT = 30.0
 
 
-def as_nobody(argv):
-    if os.geteuid() == 0:
-        return ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] + argv
-    return argv
-
-
 class Listener:
     """sockftpd in listener mode on 127.0.0.1, port read from its log."""
 
     def __init__(self, bin_, anon, exec_):
-        argv = as_nobody([bin_, "--log", "stderr", "--anonymous", anon,
+        argv = sb.as_nobody([bin_, "--log", "stderr", "--anonymous", anon,
                           "--listen", "127.0.0.1:0", "--listen-exec=" + exec_,
                           "--max-startups", "0", "--max-per-ip", "0",
                           "--max-sessions", "20000", "--login-timeout", "86400",
@@ -132,12 +126,7 @@ def idle(prog, n):
     socks = sb.open_idle([prog.addr], n, sources)
     opened = time.monotonic() - t0
     try:
-        deadline = time.monotonic() + TIMEOUT
-        while len(prog.sessions()) < n:
-            if time.monotonic() > deadline:
-                raise SystemExit("only %d of %d idle sessions" % (len(prog.sessions()), n))
-            time.sleep(0.05)
-        pids = prog.sessions()
+        pids = sb.wait_sessions(prog, n, 0.05, TIMEOUT)
         pss = sum(sb.pss_kib(p) for p in pids) / len(pids)
         print("  %d sessions, PSS %.0f KiB each; NOOP to every one..." % (len(pids), pss),
               flush=True)

@@ -50,6 +50,9 @@ import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from benchlib import HZ, children_of, stat_of  # noqa: E402
+
 TIMEOUT = 20.0
 
 
@@ -96,19 +99,17 @@ def rate(addr, seconds):
 
 def proc_cpu(pid, children=True):
     """CPU seconds of pid itself, and of the children it reaped."""
-    with open("/proc/%d/stat" % pid) as f:
-        fields = f.read().rsplit(")", 1)[1].split()
+    fields = stat_of(pid)
     ticks = int(fields[11]) + int(fields[12])
     if children:
         ticks += int(fields[13]) + int(fields[14])
-    return ticks / os.sysconf("SC_CLK_TCK")
+    return ticks / HZ
 
 
 def children_cpu(pid):
     """CPU seconds (user + system) of the children pid has reaped."""
-    with open("/proc/%d/stat" % pid) as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[13]) + int(fields[14])) / os.sysconf("SC_CLK_TCK")
+    fields = stat_of(pid)
+    return (int(fields[13]) + int(fields[14])) / HZ
 
 
 def open_idle(addrs, count, sources=("127.0.0.1",)):
@@ -167,12 +168,24 @@ def breakdown(pid):
     return sorted(per.items(), key=lambda kv: -kv[1])
 
 
-def children(pid):
-    out = []
-    for tid in os.listdir("/proc/%d/task" % pid):
-        with open("/proc/%d/task/%s/children" % (pid, tid)) as f:
-            out += [int(p) for p in f.read().split()]
-    return out
+children = children_of
+
+
+def as_nobody(argv):
+    """argv run as the user nobody when this runs as root."""
+    if os.geteuid() == 0:
+        return ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] + argv
+    return argv
+
+
+def wait_sessions(prog, n, poll, timeout=TIMEOUT):
+    """Until prog has n session processes (at most timeout s); their pids."""
+    deadline = time.monotonic() + timeout
+    while len(prog.sessions()) < n:
+        if time.monotonic() > deadline:
+            raise SystemExit("only %d of %d idle sessions" % (len(prog.sessions()), n))
+        time.sleep(poll)
+    return prog.sessions()
 
 
 # ---------------------------------------------------------------- programs
@@ -199,10 +212,8 @@ class Activated:
         ssa = shutil.which("systemd-socket-activate")
         if not ssa:
             raise SystemExit("systemd-socket-activate is not installed")
-        cmd = [ssa, "-a"] + (["--inetd"] if inetd else []) + \
-            ["-l", "127.0.0.1:%d" % port, "--"] + argv
-        if os.geteuid() == 0:
-            cmd = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] + cmd
+        cmd = as_nobody([ssa, "-a"] + (["--inetd"] if inetd else []) +
+                        ["-l", "127.0.0.1:%d" % port, "--"] + argv)
         self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                      start_new_session=True)
@@ -241,12 +252,7 @@ def free_port():
 def idle_pss(prog, n, show_breakdown=False):
     socks = open_idle([prog.addr], n)
     try:
-        deadline = time.monotonic() + TIMEOUT
-        while len(prog.sessions()) < n:
-            if time.monotonic() > deadline:
-                raise SystemExit("only %d of %d idle sessions" % (len(prog.sessions()), n))
-            time.sleep(0.01)
-        pids = prog.sessions()
+        pids = wait_sessions(prog, n, 0.01)
         total = sum(pss_kib(p) for p in pids)
         if show_breakdown:
             print("\nPSS of one idle session among %d, KiB per mapping:" % len(pids))

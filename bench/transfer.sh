@@ -43,12 +43,7 @@ check_root
 # ---------------------------------------------------------------- scratch
 make_scratch sockftpd-bench
 scratch_desc="$base ($(stat -f -c %T "$scratch"), $(($(avail_kb "$scratch") / 1048576)) GiB free)"
-cleanup_on_exit
 
-data=$scratch/data   # the directory every server serves
-mkdir "$data"
-res=$scratch/results
-mkdir "$res"
 echo "preparing the data set in $data ..." >&2
 timeout --foreground 120 python3 "$client" prepare "$data"
 load=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -58,10 +53,7 @@ make_login sfbench "$data"
 write_users "$data"
 
 # ---------------------------------------------------------------- vsftpd, pure-ftpd binaries
-versions="(not root: vsftpd and pure-ftpd skipped)"
-if [ $root_ok = yes ]; then
-	fetch_peers
-fi
+fetch_peers_as_root
 
 # ---------------------------------------------------------------- start the servers
 # sockftpd: one process per connection, started by systemd-socket-activate.
