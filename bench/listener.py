@@ -37,7 +37,6 @@ import os
 import re
 import selectors
 import resource
-import socket
 import statistics
 import subprocess
 import sys
