@@ -173,7 +173,9 @@ static int acquire(const struct config *cfg, struct held *held)
 		}
 		tzset();  /* local time for its lines, read before a chroot */
 	}
-	auth_know_self();
+	/* whom a login's account is compared with: no monitor decides */
+	if (held->monitor_fd < 0)
+		auth_know_self();
 	return 0;
 }
 
@@ -237,7 +239,8 @@ int main(int argc, char *argv[])
 	 * never reads the network) checks passwords and starts each login's
 	 * user process; the rest of this function is the network process's. */
 	if (geteuid() == 0 && (cfg.users_file || cfg.pam_service)) {
-		pid_t net = monitor_split(&held.monitor_fd, err, sizeof(err));
+		pid_t net = sandbox_run_as(&cfg, &held, err, sizeof(err)) < 0 ? -1 :
+			    monitor_split(&held.monitor_fd, err, sizeof(err));
 
 		if (net < 0) {
 			log_msg(LOG_ERR, "error", "%s", err);

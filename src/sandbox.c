@@ -75,23 +75,29 @@ static int chroot_empty(char *err, size_t errcap)
 	return 0;
 }
 
-static int drop_root(const struct config *cfg, struct held *held, char *err, size_t errcap)
+int sandbox_run_as(const struct config *cfg, struct held *held, char *err, size_t errcap)
 {
 	const struct passwd *pw = getpwnam(cfg->run_as);
-	uid_t uid;
-	gid_t gid;
 
 	if (!pw) {
 		snprintf(err, errcap, "--run-as %s: no such user", cfg->run_as);
 		return -1;
 	}
-	uid = pw->pw_uid;
-	gid = pw->pw_gid;
-	if (uid == 0) {
+	if (pw->pw_uid == 0) {
 		snprintf(err, errcap, "--run-as %s: that is root; name an unprivileged user",
 			 cfg->run_as);
 		return -1;
 	}
+	held->run_uid = pw->pw_uid;
+	held->run_gid = pw->pw_gid;
+	held->run_as_known = true;
+	return 0;
+}
+
+static int drop_root(const struct config *cfg, struct held *held, char *err, size_t errcap)
+{
+	if (!held->run_as_known && sandbox_run_as(cfg, held, err, errcap) < 0)
+		return -1;
 	/* What the configured roots need, opened while we still may.  A
 	 * missing one is logged; its logins fail with 530 and log it again.
 	 * With a monitor, the users file and the users' homes are the
@@ -118,7 +124,7 @@ static int drop_root(const struct config *cfg, struct held *held, char *err, siz
 	} else if (held->monitor_fd >= 0 && chroot_empty(err, errcap) < 0) {
 		return -1;
 	}
-	return sandbox_become(cfg->run_as, uid, gid, 0, NULL, err, errcap);
+	return sandbox_become(cfg->run_as, held->run_uid, held->run_gid, 0, NULL, err, errcap);
 }
 
 int sandbox_die_with(pid_t parent)

@@ -24,6 +24,9 @@ struct held {
 	struct tls *tls;    /* this session's TLS context (certificate read), or NULL */
 	int xferlog_fd;     /* --xferlog, open for appending, or -1 */
 	int monitor_fd;     /* the monitor (a root start with --users), or -1 */
+	bool run_as_known;  /* run_uid and run_gid are --run-as's (sandbox_run_as) */
+	uid_t run_uid;
+	gid_t run_gid;
 };
 
 /* Nothing held yet. */
@@ -34,6 +37,11 @@ struct held {
  * (2), splice pipe (2), log socket, the user process, and loading a
  * library. */
 #define SANDBOX_NOFILE 64
+
+/* Look --run-as up now (before a root start splits, so that the monitor and
+ * the network process share the one name service start-up: no process
+ * parses nsswitch.conf twice).  0, or -1 with a reason. */
+int sandbox_run_as(const struct config *cfg, struct held *held, char *err, size_t errcap);
 
 /* Returns 0, or -1 with a one-line reason in err (the caller exits 2). */
 int sandbox_enter(const struct config *cfg, struct held *held, char *err, size_t errcap);

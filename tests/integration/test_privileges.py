@@ -114,12 +114,14 @@ class Privileges(unittest.TestCase):
         self.assertEqual((st.st_uid, st.st_gid), (65534, 65534))
 
     def test_run_as_must_exist_and_not_be_root(self):
+        # alone, and with the monitor (--users: looked up before the split)
         for user, msg in (("no-such-user-here", b"no such user"), ("root", b"that is root")):
-            r = subprocess.run([SOCKFTPD, "--run-as", user], input=b"QUIT\r\n",
-                               capture_output=True, timeout=TIMEOUT)
-            self.assertEqual(r.returncode, 2)
-            self.assertIn(msg, r.stderr)
-            self.assertEqual(r.stdout, b"")  # not even a greeting
+            for extra in ([], ["--users", "/dev/null"]):
+                r = subprocess.run([SOCKFTPD, "--run-as", user] + extra, input=b"QUIT\r\n",
+                                   capture_output=True, timeout=TIMEOUT)
+                self.assertEqual(r.returncode, 2)
+                self.assertIn(msg, r.stderr)
+                self.assertEqual(r.stdout, b"")  # not even a greeting
 
 
 class Unprivileged(unittest.TestCase):
