@@ -216,7 +216,7 @@ def main():
             for name in names:
                 secs, n = cpu[name]
                 print("  %-22s %6.2f ms  (%d sessions)" % (name, secs / n * 1000, n))
-        for n in [int(x) for x in args.idle.split(",") if x]:
+        for n in [int(x) for x in args.idle.split(",") if x and int(x) > 0]:
             for mode in args.idle_modes.split(","):
                 name = "listener, " + mode
                 p = start(name, bin_, anon, stubs)
