@@ -35,13 +35,18 @@ def listener(*args, mode="yes"):
 def greeting(port, host="127.0.0.1"):
     """Connect and read the first line: (socket, line)."""
     s = socket.create_connection((host, port), timeout=TIMEOUT)
+    return s, first_line(s)
+
+
+def first_line(s):
+    """Bytes up to the first CRLF, or all there was before the end."""
     buf = b""
     while b"\r\n" not in buf:
         chunk = s.recv(512)
         if not chunk:
             break
         buf += chunk
-    return s, buf
+    return buf
 
 
 def wait_until(predicate, what, timeout=TIMEOUT):
@@ -378,13 +383,7 @@ def behind(port, client, sport=40000, header=None):
     names client: (socket, first line)."""
     s = socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT)
     s.sendall(header or ("PROXY TCP4 %s 127.0.0.1 %d 21\r\n" % (client, sport)).encode())
-    buf = b""
-    while b"\r\n" not in buf:
-        chunk = s.recv(512)
-        if not chunk:
-            break
-        buf += chunk
-    return s, buf
+    return s, first_line(s)
 
 
 def seqpackets(pid):
