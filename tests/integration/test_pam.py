@@ -316,12 +316,13 @@ class Pam(unittest.TestCase):
         Through systemd's socket and in listener mode."""
         proxy = ["--login-delay", "0", "--proxy-protocol", "--proxy-trusted", "127.0.0.1"]
         log = self.trace_service("sockftpd-trace5")
-        servers = (
-            socket_activate(["127.0.0.1:0"], args=["--pam=sockftpd-trace5", *proxy]),
-            Server([SOCKFTPD, "--log", "stderr", "--listen", "127.0.0.1:0",
-                    "--pam=sockftpd-trace5", *proxy], ["Listening on"]))
+        # each stopped at the end also when an assertion fails before its turn
+        servers = [socket_activate(["127.0.0.1:0"], args=["--pam=sockftpd-trace5", *proxy])]
+        self.addCleanup(servers[0].stop)
+        servers.append(Server([SOCKFTPD, "--log", "stderr", "--listen", "127.0.0.1:0",
+                               "--pam=sockftpd-trace5", *proxy], ["Listening on"]))
+        self.addCleanup(servers[1].stop)
         for srv, client in zip(servers, ("203.0.113.7", "198.51.100.9")):
-            self.addCleanup(srv.stop)
             with open(log, "w"):
                 pass
             f = Ftp.__new__(Ftp)
