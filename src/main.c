@@ -236,12 +236,17 @@ int main(int argc, char *argv[])
 		}
 		log_open((enum log_target)cfg.log_target);
 	}
-	/* Started as root with virtual users or PAM: the root monitor (which
-	 * never reads the network) checks passwords and starts each login's
-	 * user process; the rest of this function is the network process's. */
+	/* Started as root: --run-as is looked up once, before any split (the
+	 * network process then starts no name service of its own). */
+	if (geteuid() == 0 && sandbox_run_as(&cfg, &held, err, sizeof(err)) < 0) {
+		log_msg(LOG_ERR, "error", "%s", err);
+		return 2;
+	}
+	/* With virtual users or PAM: the root monitor (which never reads the
+	 * network) checks passwords and starts each login's user process; the
+	 * rest of this function is the network process's. */
 	if (geteuid() == 0 && (cfg.users_file || cfg.pam_service)) {
-		pid_t net = sandbox_run_as(&cfg, &held, err, sizeof(err)) < 0 ? -1 :
-			    monitor_split(&held.monitor_fd, err, sizeof(err));
+		pid_t net = monitor_split(&held.monitor_fd, err, sizeof(err));
 
 		if (net < 0) {
 			log_msg(LOG_ERR, "error", "%s", err);

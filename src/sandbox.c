@@ -90,14 +90,11 @@ int sandbox_run_as(const struct config *cfg, struct held *held, char *err, size_
 	}
 	held->run_uid = pw->pw_uid;
 	held->run_gid = pw->pw_gid;
-	held->run_as_known = true;
 	return 0;
 }
 
 static int drop_root(const struct config *cfg, struct held *held, char *err, size_t errcap)
 {
-	if (!held->run_as_known && sandbox_run_as(cfg, held, err, errcap) < 0)
-		return -1;
 	/* What the configured roots need, opened while we still may.  A
 	 * missing one is logged; its logins fail with 530 and log it again.
 	 * With a monitor, the users file and the users' homes are the

@@ -24,8 +24,7 @@ struct held {
 	struct tls *tls;    /* this session's TLS context (certificate read), or NULL */
 	int xferlog_fd;     /* --xferlog, open for appending, or -1 */
 	int monitor_fd;     /* the monitor (a root start with --users), or -1 */
-	bool run_as_known;  /* run_uid and run_gid are --run-as's (sandbox_run_as) */
-	uid_t run_uid;
+	uid_t run_uid;      /* --run-as, looked up by sandbox_run_as() (a root start) */
 	gid_t run_gid;
 };
 
@@ -38,9 +37,9 @@ struct held {
  * library. */
 #define SANDBOX_NOFILE 64
 
-/* Look --run-as up now (before a root start splits, so that the monitor and
- * the network process share the one name service start-up: no process
- * parses nsswitch.conf twice).  0, or -1 with a reason. */
+/* Look --run-as up: main() does it once in a root start, before the
+ * monitor splits (so that no process parses nsswitch.conf twice), and
+ * sandbox_enter() switches to it.  0, or -1 with a reason. */
 int sandbox_run_as(const struct config *cfg, struct held *held, char *err, size_t errcap);
 
 /* Returns 0, or -1 with a one-line reason in err (the caller exits 2). */
