@@ -1,7 +1,9 @@
 """Shared helpers for the integration tests: start the real binary through
 systemd-socket-activate, xinetd or a pipe, talk to it over loopback, and
 always clean up.  Every wait is bounded."""
+import grp
 import os
+import pwd
 import shutil
 import signal
 import socket
@@ -38,6 +40,21 @@ SEED_REPLIES = [
     b"221 Service closing control connection.\r\n",
 ]
 SEED_EXPECT = b"".join(SEED_REPLIES)
+
+
+def free_id(start, span=100000):
+    """A number from start up that is neither a uid nor a gid in the /etc
+    this process sees (the host's, or a private copy's): for throwaway
+    users and groups."""
+    for n in range(start, start + span):
+        try:
+            pwd.getpwuid(n)
+        except KeyError:
+            try:
+                grp.getgrgid(n)
+            except KeyError:
+                return n
+    raise RuntimeError("no free uid and gid in %d-%d" % (start, start + span))
 
 
 def skip_unless_root(test):

@@ -11,6 +11,8 @@ import os
 import subprocess
 import time
 
+from harness import free_id
+
 CLONE_NEWNS = 0x00020000
 MS_BIND, MS_REC, MS_PRIVATE = 4096, 16384, 1 << 18
 
@@ -59,26 +61,12 @@ class PrivateEtc:
         with open(os.path.join("/etc", name), "a") as f:
             f.write(line + "\n")
 
-    def free_id(self, start):
-        import grp
-        import pwd
-        n = start
-        while True:
-            try:
-                pwd.getpwuid(n)
-            except KeyError:
-                try:
-                    grp.getgrgid(n)
-                except KeyError:
-                    return n
-            n += 1
-
     def add_user(self, name, password, home, uid=None, shell="/bin/bash", lock=False,
                  expire=None, lastchg=None, hash_=None):
         """A user and its own group; home made (0700, the user's).  lock: the
         hash starts with '!'; expire: the shadow expiry, in days since 1970;
         lastchg 0: the password must be changed."""
-        uid = uid if uid is not None else self.free_id(40000)
+        uid = uid if uid is not None else free_id(40000)
         h = hash_ if hash_ is not None else crypt_hash(password)
         if lock:
             h = "!" + h

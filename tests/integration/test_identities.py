@@ -220,21 +220,6 @@ def attack(scenario, users):
         say(step="reply", type=data[0] if data else None, fds=len(fds))
 
 
-def free_id(start):
-    """A uid (and gid) nobody uses, from start up."""
-    n = start
-    while True:
-        try:
-            pwd.getpwuid(n)
-        except KeyError:
-            try:
-                import grp
-                grp.getgrgid(n)
-            except KeyError:
-                return n
-        n += 1
-
-
 def gone(pid):
     """pid ended (and was reaped, or is a zombie)."""
     try:
@@ -251,7 +236,7 @@ if __name__ == "__main__" and len(sys.argv) == 4 and sys.argv[1] == "--attack":
     attack(sys.argv[2], sys.argv[3])
     sys.exit(0)
 
-from harness import (readable_memory, SOCKFTPD, TIMEOUT, Ftp, Server, children, inet_fds,  # noqa: E402
+from harness import (free_id, readable_memory, SOCKFTPD, TIMEOUT, Ftp, Server, children, inet_fds,  # noqa: E402
                      main, make_users_file, proc_status, session_processes, socket_activate,
                      with_reserved_port)
 from tlshelp import make_cert  # noqa: E402

@@ -2,10 +2,8 @@
 units/sockftpd-users.xinetd,
 with only the port, the bind address, the binary's path, the certificate's
 path, the logins and disable changed, run by xinetd -dontfork."""
-import grp
 import hashlib
 import os
-import pwd
 import random
 import re
 import shutil
@@ -17,7 +15,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (SEED_EXPECT, SOCKFTPD, TIMEOUT, Ftp, Server, children,  # noqa: E402
+from harness import (SEED_EXPECT, SOCKFTPD, TIMEOUT, Ftp, Server, children, free_id,  # noqa: E402
                      give_to_server, inet_fds, main, make_users_file, proc_status,
                      seed_session, session_processes)
 from tlshelp import ImplicitFtp, make_cert  # noqa: E402
@@ -27,20 +25,6 @@ SHIPPED = os.path.join(UNITS, "sockftpd.xinetd")
 SHIPPED_FTPS = os.path.join(UNITS, "sockftpd-ftps.xinetd")
 DATA = random.Random(990).randbytes(512 * 1024 + 990)
 USER, PASSWORD = "alice", "xinetd-Ftps-9"
-
-
-def free_id(start):
-    """A uid, and the same gid, that the host does not use."""
-    n = start
-    while True:
-        try:
-            pwd.getpwuid(n)
-        except KeyError:
-            try:
-                grp.getgrgid(n)
-            except KeyError:
-                return n
-        n += 1
 
 
 def sha(data):
